@@ -1,0 +1,314 @@
+"""The annual plan: sections, items, indicators with targets, deadlines, and monthly actuals."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from services.models import Organization, Service
+
+from .pacing import DeadlineKind, Window
+
+
+class Plan(models.Model):
+    """A centre's work plan for one year."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="plan_unique_year_per_centre",
+                violation_error_message=_("This centre already has a plan for that year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="plan_year_in_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(centre)s, %(year)s work plan") % {
+            "centre": self.organization,
+            "year": self.year,
+        }
+
+
+class Section(models.Model):
+    """A part (bo‘lim) of a plan, numbered in Roman numerals."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
+    )
+    number = models.CharField(_("number"), max_length=8)
+    title = models.CharField(_("title"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["plan_id", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="section_unique_number_per_plan",
+                violation_error_message=_("This plan already has a section with that number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Unit(models.Model):
+    """A unit of measure (o‘lchov birligi): Hujjat, Nusxa, Tadbir…"""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Deadline(models.Model):
+    """A deadline as printed in a plan, with the window its text was read as."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="deadlines"
+    )
+    text = models.CharField(_("as printed"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=DeadlineKind.choices)
+    first_month = models.PositiveSmallIntegerField(_("first month"), default=1)
+    last_month = models.PositiveSmallIntegerField(_("last month"), default=12)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["plan_id", "text"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "text"],
+                name="deadline_unique_text_per_plan",
+                violation_error_message=_("This plan already has this deadline."),
+            ),
+            models.CheckConstraint(
+                condition=Q(first_month__gte=1, last_month__lte=12, first_month__lte=F("last_month")),
+                name="deadline_months_in_order",
+                violation_error_message=_(
+                    "The months must lie between 1 and 12, the first not after the last."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def window(self) -> Window:
+        return Window(DeadlineKind(self.kind), self.first_month, self.last_month)
+
+
+class PlanItem(models.Model):
+    """A numbered row of the plan; sub-items (12.1…) have a parent and carry its figures."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items"
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="items"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent item"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    number = models.CharField(_("number"), max_length=16, help_text=_("As printed, e.g. 12.1."))
+    title = models.TextField(_("activity"))
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    steps = models.TextField(_("implementation steps"), blank=True)
+    deadline = models.ForeignKey(Deadline, verbose_name=_("deadline"), on_delete=models.PROTECT)
+    services = models.ManyToManyField(
+        Service, verbose_name=_("responsible services"), related_name="items", blank=True
+    )
+    all_services = models.BooleanField(
+        _("all services"),
+        default=False,
+        help_text=_("Printed as “barcha xizmatlar”: every service of the centre shares the item."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("How the row was read, corrections, remarks.")
+    )
+
+    history = HistoricalRecords(m2m_fields=[services])
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["plan_id", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="planitem_unique_number_per_plan",
+                violation_error_message=_("This plan already has an item with that number."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="planitem_not_own_parent",
+                violation_error_message=_("An item cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.section_id and self.plan_id and self.section.plan_id != self.plan_id:
+            errors["section"] = _("The section belongs to another plan.")
+        if self.deadline_id and self.plan_id and self.deadline.plan_id != self.plan_id:
+            errors["deadline"] = _("The deadline belongs to another plan.")
+        if self.parent_id:
+            if self.parent.plan_id != self.plan_id:
+                errors["parent"] = _("The parent item belongs to another plan.")
+            elif self.parent.parent_id:
+                errors["parent"] = _("Sub-items cannot have sub-items of their own.")
+            elif self.parent.indicators.exists():
+                errors["parent"] = _(
+                    "The parent item has its own indicators; figures are entered on sub-items only."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Indicator(models.Model):
+    """A figure an item is measured by, with its annual target (empty where the plan prints “-”)."""
+
+    item = models.ForeignKey(
+        PlanItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    label = models.CharField(
+        _("label"), max_length=255, blank=True, help_text=_("Empty when the item has one figure.")
+    )
+    annual_target = models.PositiveIntegerField(_("annual target"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["item_id", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "label"],
+                name="indicator_unique_label_per_item",
+                violation_error_message=_("This item already has an indicator with that label."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.label:
+            return f"{self.item.number} · {self.label}"
+        return f"{self.item.number}. {self.item.title}"
+
+    def clean(self) -> None:
+        if self.item_id and self.item.children.exists():
+            raise ValidationError(
+                _("Figures are entered on sub-items; a parent item sums its sub-items.")
+            )
+
+
+class Target(models.Model):
+    """An indicator's target for one quarter; derived from the annual target, editable."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    value = models.PositiveIntegerField(_("target"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quarter target")
+        verbose_name_plural = _("quarter targets")
+        ordering = ["indicator_id", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "quarter"],
+                name="target_unique_quarter_per_indicator",
+                violation_error_message=_("This indicator already has a target for that quarter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="target_quarter_1_4",
+                violation_error_message=_("The quarter must be between 1 and 4."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · Q{self.quarter}"
+
+
+class Actual(models.Model):
+    """What one service did for an indicator in one month of the plan's year."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="actuals"
+    )
+    month = models.PositiveSmallIntegerField(_("month"))
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="actuals"
+    )
+    value = models.PositiveIntegerField(_("done"))
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("actual")
+        verbose_name_plural = _("actuals")
+        ordering = ["indicator_id", "month", "service_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "month", "service"],
+                name="actual_unique_per_indicator_month_service",
+                violation_error_message=_(
+                    "This service already has a figure for this indicator and month."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12),
+                name="actual_month_1_12",
+                violation_error_message=_("The month must be between 1 and 12."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.month} · {self.service}: {self.value}"
