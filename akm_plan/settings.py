@@ -1,4 +1,5 @@
 """Settings for AKM Reja: one module, every deployment difference read from the environment."""
+import datetime
 from pathlib import Path
 
 import environ
@@ -105,6 +106,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+
+# The date the plan's rules take as today (YYYY-MM-DD); unset means the real date. The demo
+# sets it inside 2024 so that the 2024 plan is the current one.
+AKM_TODAY = datetime.date.fromisoformat(env.str("AKM_TODAY")) if env.str("AKM_TODAY", default="") else None
 
 # The password demo accounts get from `manage.py load_demo`.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="reja2024")

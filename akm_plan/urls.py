@@ -1,4 +1,5 @@
 """The project's URLs: each app's pages under its own prefix, the admin, and language switching."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path

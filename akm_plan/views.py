@@ -1,4 +1,5 @@
 """Pages that belong to no app: the landing page after login."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render

@@ -1,4 +1,5 @@
 """Reading a plan's deadline text ("muddati") as printed into a pacing window."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The annual plan: sections, items, indicators with targets, deadlines, and monthly actuals."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -46,9 +47,7 @@ class Plan(models.Model):
 class Section(models.Model):
     """A part (bo‘lim) of a plan, numbered in Roman numerals."""
 
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
-    )
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections")
     number = models.CharField(_("number"), max_length=8)
     title = models.CharField(_("title"), max_length=255)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -86,9 +85,7 @@ class Unit(models.Model):
 class Deadline(models.Model):
     """A deadline as printed in a plan, with the window its text was read as."""
 
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="deadlines"
-    )
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="deadlines")
     text = models.CharField(_("as printed"), max_length=255)
     kind = models.CharField(_("kind"), max_length=16, choices=DeadlineKind.choices)
     first_month = models.PositiveSmallIntegerField(_("first month"), default=1)
@@ -124,9 +121,7 @@ class Deadline(models.Model):
 class PlanItem(models.Model):
     """A numbered row of the plan; sub-items (12.1…) have a parent and carry its figures."""
 
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items"
-    )
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items")
     section = models.ForeignKey(
         Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="items"
     )
@@ -152,9 +147,7 @@ class PlanItem(models.Model):
         help_text=_("Printed as “barcha xizmatlar”: every service of the centre shares the item."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    note = models.TextField(
-        _("note"), blank=True, help_text=_("How the row was read, corrections, remarks.")
-    )
+    note = models.TextField(_("note"), blank=True, help_text=_("How the row was read, corrections, remarks."))
 
     history = HistoricalRecords(m2m_fields=[services])
 
@@ -230,9 +223,7 @@ class Indicator(models.Model):
 
     def clean(self) -> None:
         if self.item_id and self.item.children.exists():
-            raise ValidationError(
-                _("Figures are entered on sub-items; a parent item sums its sub-items.")
-            )
+            raise ValidationError(_("Figures are entered on sub-items; a parent item sums its sub-items."))
 
 
 class Target(models.Model):
@@ -299,9 +290,7 @@ class Actual(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "month", "service"],
                 name="actual_unique_per_indicator_month_service",
-                violation_error_message=_(
-                    "This service already has a figure for this indicator and month."
-                ),
+                violation_error_message=_("This service already has a figure for this indicator and month."),
             ),
             models.CheckConstraint(
                 condition=Q(month__gte=1, month__lte=12),

@@ -8,6 +8,7 @@ Pure functions over plain values: no database, no request. Every deadline kind o
 - work due in equal shares at the end of each quarter of the window ("har chorakda");
 - work due in two halves, by the end of June and of December ("yilda ikki marotaba").
 """
+
 from __future__ import annotations
 
 import math

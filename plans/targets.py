@@ -1,4 +1,5 @@
 """Quarter targets derived from an indicator's annual target and its item's deadline."""
+
 from collections.abc import Iterable
 
 from django.db import transaction

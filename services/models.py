@@ -1,4 +1,5 @@
 """The organisation: centres, their service departments, and who works where in which role."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -128,10 +129,16 @@ class Membership(models.Model):
         ordering = ["organization_id", "user_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organization", "service", "role"],
-                name="membership_unique",
-                nulls_distinct=False,
-                violation_error_message=_("This person already has this role here."),
+                fields=["user", "service", "role"],
+                condition=Q(service__isnull=False),
+                name="membership_unique_service_role",
+                violation_error_message=_("This person already has this role in this service."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"],
+                condition=Q(service__isnull=True),
+                name="membership_unique_centre_role",
+                violation_error_message=_("This person already has this role at this centre."),
             ),
             models.CheckConstraint(
                 condition=(

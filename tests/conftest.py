@@ -1,9 +1,18 @@
 """Suite-wide setup: which database the run is on, and skipping or failing when it is missing."""
+
+import datetime
 import os
+from dataclasses import dataclass
+from typing import Any
 
 import psycopg2
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from plans.models import Plan
+from services.demo import DISTRICT, REGIONAL, SERVICES, load_demo
+from services.models import Organization, Service
 
 
 def postgres_unreachable() -> str | None:
@@ -38,3 +47,40 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason=f"{reason}: PostgreSQL tests skipped.")
     for item in items:
         item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(settings):
+    """Every test runs on 3 April 2024 (Q1 just ended, its lock day not passed) unless it says so."""
+    settings.AKM_TODAY = datetime.date(2024, 4, 3)
+    return settings.AKM_TODAY
+
+
+@dataclass
+class Demo:
+    """The demo world: the 2024 plan of the district centre, its region, and one account per role."""
+
+    plan: Plan
+    district: Organization
+    regional: Organization
+    users: dict[str, Any]
+
+    def service(self, short: str) -> Service:
+        return self.district.services.get(name=dict(SERVICES)[short])
+
+
+@pytest.fixture
+def demo(db) -> Demo:
+    load_demo(password="demo-password")
+    district = Organization.objects.get(name=DISTRICT)
+    return Demo(
+        plan=Plan.objects.get(organization=district, year=2024),
+        district=district,
+        regional=Organization.objects.get(name=REGIONAL),
+        users={user.username: user for user in get_user_model().objects.all()},
+    )
+
+
+@pytest.fixture
+def plan_2024(demo) -> Plan:
+    return demo.plan

@@ -1,4 +1,5 @@
 """Pacing and status over every deadline kind, without a database."""
+
 from fractions import Fraction
 
 import pytest

@@ -1,0 +1,218 @@
+"""The one source of the plan's numbers: targets, what was done, what is expected, and status.
+
+Dashboards, the entry page and the quarterly report all read their figures from
+`indicator_figures`, in a fixed number of queries whatever the plan's size.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
+
+from services.models import Service
+
+from .models import Actual, Indicator, Plan, PlanItem, Target
+from .pacing import Status, Window, expected_amount, status
+
+
+def quarter_of(month: int) -> int:
+    return (month - 1) // 3 + 1
+
+
+@dataclass(frozen=True)
+class Figures:
+    """An indicator's figures at the end of `month` of its plan's year (all services together)."""
+
+    indicator: Indicator
+    month: int
+    annual_target: int | None
+    quarter_target: int | None
+    done_in_month: int
+    done_in_quarter: int
+    done_to_date: int
+    expected: int | None
+    status: Status
+    last_entry_at: datetime.datetime | None
+    # What each service did since January, by service id (services that entered nothing absent).
+    done_by_service: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def item(self) -> PlanItem:
+        return self.indicator.item
+
+    @property
+    def quarter(self) -> int:
+        return quarter_of(self.month)
+
+    @property
+    def done_before_month(self) -> int:
+        return self.done_to_date - self.done_in_month
+
+    @property
+    def percent(self) -> float | None:
+        """Done since January as a percentage of the annual target (None without a target)."""
+        if not self.annual_target:
+            return None
+        return 100 * self.done_to_date / self.annual_target
+
+    @property
+    def expected_percent(self) -> float | None:
+        if not self.annual_target or self.expected is None:
+            return None
+        return 100 * self.expected / self.annual_target
+
+
+def plan_indicators(plan: Plan, *, services: Iterable[Service] | None = None) -> QuerySet[Indicator]:
+    """The plan's indicators in the plan's order, with what their rows show; optionally only
+    those of items the given services are responsible for (including "all services" items)."""
+    indicators = Indicator.objects.filter(item__plan=plan)
+    if services is not None:
+        responsible = PlanItem.services.through.objects.filter(
+            planitem_id=OuterRef("item_id"), service__in=list(services)
+        )
+        indicators = indicators.filter(Q(item__all_services=True) | Exists(responsible))
+    return indicators.select_related(
+        "item__section", "item__unit", "item__deadline", "item__parent"
+    ).order_by("item__order", "order")
+
+
+def indicator_figures(
+    plan: Plan,
+    month: int,
+    *,
+    services: Iterable[Service] | None = None,
+    indicators: Sequence[Indicator] | QuerySet[Indicator] | None = None,
+) -> list[Figures]:
+    """Figures for the plan's indicators (or the given ones, or those of `services`) at `month`.
+
+    Four queries: indicators, their responsible services, the quarter's targets, and the
+    actuals summed in SQL.
+    """
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1–12, not {month}")
+    if indicators is None:
+        indicators = plan_indicators(plan, services=services).prefetch_related("item__services")
+    indicators = list(indicators)
+    ids = [indicator.pk for indicator in indicators]
+    quarter = quarter_of(month)
+    quarter_start = quarter * 3 - 2
+
+    targets = dict(
+        Target.objects.filter(indicator_id__in=ids, quarter=quarter).values_list("indicator_id", "value")
+    )
+    done: dict[int, dict[str, int]] = defaultdict(lambda: {"month": 0, "quarter": 0, "year": 0})
+    by_service: dict[int, dict[int, int]] = defaultdict(dict)
+    last_entry: dict[int, datetime.datetime] = {}
+    rows = (
+        Actual.objects.filter(indicator_id__in=ids, month__lte=month)
+        .values("indicator_id", "service_id")
+        .annotate(
+            year=Sum("value"),
+            quarter=Sum("value", filter=Q(month__gte=quarter_start)),
+            month=Sum("value", filter=Q(month=month)),
+            last=Max("entered_at"),
+        )
+        .order_by()
+    )
+    for row in rows:
+        totals = done[row["indicator_id"]]
+        totals["year"] += row["year"]
+        totals["quarter"] += row["quarter"] or 0
+        totals["month"] += row["month"] or 0
+        by_service[row["indicator_id"]][row["service_id"]] = row["year"]
+        if row["indicator_id"] not in last_entry or row["last"] > last_entry[row["indicator_id"]]:
+            last_entry[row["indicator_id"]] = row["last"]
+
+    figures = []
+    for indicator in indicators:
+        totals = done[indicator.pk]
+        window = indicator.item.deadline.window
+        figures.append(
+            Figures(
+                indicator=indicator,
+                month=month,
+                annual_target=indicator.annual_target,
+                quarter_target=targets.get(indicator.pk),
+                done_in_month=totals["month"],
+                done_in_quarter=totals["quarter"],
+                done_to_date=totals["year"],
+                expected=_expected(indicator.annual_target, window, month),
+                status=status(indicator.annual_target, totals["year"], window, month),
+                last_entry_at=last_entry.get(indicator.pk),
+                done_by_service=by_service.get(indicator.pk, {}),
+            )
+        )
+    return figures
+
+
+def _expected(annual_target: int | None, window: Window, month: int) -> int | None:
+    return None if annual_target is None else expected_amount(annual_target, window, month)
+
+
+@dataclass(frozen=True)
+class ParentTotals:
+    """A parent item's figures: the sums of its sub-items' (item 12 sums 12.1–12.4)."""
+
+    item: PlanItem
+    annual_target: int | None
+    quarter_target: int | None
+    done_in_quarter: int
+    done_to_date: int
+    expected: int | None
+    status: Status
+
+    @property
+    def percent(self) -> float | None:
+        if not self.annual_target:
+            return None
+        return 100 * self.done_to_date / self.annual_target
+
+
+def parent_totals(figures: Sequence[Figures]) -> dict[int, ParentTotals]:
+    """Totals per parent item, by the parent's id, from its sub-items' figures in `figures`.
+
+    Sums only figures in the parent's own unit: different units are never added up.
+    """
+    children: dict[int, list[Figures]] = defaultdict(list)
+    parents: dict[int, PlanItem] = {}
+    for figure in figures:
+        parent = figure.item.parent
+        if parent is not None and figure.item.unit_id == parent.unit_id:
+            children[parent.pk].append(figure)
+            parents[parent.pk] = parent
+    result = {}
+    for parent_id, members in children.items():
+        parent = parents[parent_id]
+        targets = [f.annual_target for f in members if f.annual_target is not None]
+        annual = sum(targets) if targets else None
+        quarter_targets = [f.quarter_target for f in members if f.quarter_target is not None]
+        done_to_date = sum(f.done_to_date for f in members)
+        result[parent_id] = ParentTotals(
+            item=parent,
+            annual_target=annual,
+            quarter_target=sum(quarter_targets) if quarter_targets else None,
+            done_in_quarter=sum(f.done_in_quarter for f in members),
+            done_to_date=done_to_date,
+            expected=sum(f.expected for f in members if f.expected is not None) if targets else None,
+            status=_parent_status(annual, done_to_date, members),
+        )
+    return result
+
+
+def _parent_status(annual: int | None, done_to_date: int, members: list[Figures]) -> Status:
+    """Done when the sum meets the sum of targets; otherwise the worst of the sub-items."""
+    if annual is None:
+        return Status.NO_TARGET
+    if done_to_date >= annual:
+        return Status.DONE
+    statuses = {f.status for f in members}
+    for worst in (Status.OVERDUE, Status.BEHIND):
+        if worst in statuses:
+            return worst
+    if statuses <= {Status.NOT_STARTED, Status.NO_TARGET, Status.DONE} and done_to_date == 0:
+        return Status.NOT_STARTED
+    return Status.ON_TRACK
