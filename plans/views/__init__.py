@@ -1,0 +1,1 @@
+"""The plan's pages: monthly entry (entry.py) and progress dashboards (dashboards.py)."""
