@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -301,3 +302,141 @@ class Actual(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.month} · {self.service}: {self.value}"
+
+
+class MonthLock(models.Model):
+    """A decision that overrides a month's lock date: closed early (report submitted) or reopened."""
+
+    class State(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="month_locks"
+    )
+    month = models.PositiveSmallIntegerField(_("month"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("month lock")
+        verbose_name_plural = _("month locks")
+        ordering = ["plan_id", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "month"],
+                name="monthlock_unique_per_plan_month",
+                violation_error_message=_("This month already has a lock decision."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12),
+                name="monthlock_month_1_12",
+                violation_error_message=_("The month must be between 1 and 12."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.month}: {self.get_state_display()}"
+
+
+class MonthCompletion(models.Model):
+    """A service's statement that its figures for a month are complete."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="month_completions"
+    )
+    month = models.PositiveSmallIntegerField(_("month"))
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="month_completions"
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("completed month")
+        verbose_name_plural = _("completed months")
+        ordering = ["plan_id", "month", "service_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "month", "service"],
+                name="monthcompletion_unique_per_service_month",
+                violation_error_message=_("This service has already completed this month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12),
+                name="monthcompletion_month_1_12",
+                violation_error_message=_("The month must be between 1 and 12."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.month} · {self.service}"
+
+
+class MonthEvent(models.Model):
+    """The record of every closing, reopening and completion of a month: who, when and why."""
+
+    class Action(models.TextChoices):
+        CLOSED = "closed", _("Month closed")
+        REOPENED = "reopened", _("Month reopened")
+        COMPLETED = "completed", _("Month completed by the service")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="month_events"
+    )
+    month = models.PositiveSmallIntegerField(_("month"))
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("service"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("month event")
+        verbose_name_plural = _("month events")
+        ordering = ["plan_id", "month", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12),
+                name="monthevent_month_1_12",
+                violation_error_message=_("The month must be between 1 and 12."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.month}: {self.get_action_display()}"
+
+    @property
+    def reason_display(self) -> str:
+        """The reason, translated when it is one of the app's own (typed reasons pass unchanged)."""
+        return gettext(self.reason) if self.reason else ""

@@ -1,0 +1,59 @@
+"""Whether a month of a plan is open for entry: pure rules over dates, no database.
+
+A month is open from its first day until the centre's lock day of the following month,
+that day included (by default 1 March – 5 April for March). A decision overrides the date:
+a month closed early (its quarter's report was submitted, or a manager closed it) stays
+closed; a month a manager reopened stays open until it is closed again. A month that has not
+begun yet is never open, whatever was decided.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+
+
+class MonthState(enum.StrEnum):
+    FUTURE = "future"  # not begun: nothing can be entered yet
+    OPEN = "open"
+    LOCKED = "locked"  # its lock date has passed
+    CLOSED = "closed"  # closed early by a decision (report submitted, manager)
+
+    @property
+    def is_open(self) -> bool:
+        return self is MonthState.OPEN
+
+
+# The values of plans.models.MonthLock.State, repeated here so the rule needs no models.
+CLOSED = "closed"
+REOPENED = "reopened"
+
+
+def lock_date(year: int, month: int, lock_day: int) -> datetime.date:
+    """The last day a month of `year` can be entered without a decision."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1–12, not {month}")
+    if month == 12:
+        return datetime.date(year + 1, 1, lock_day)
+    return datetime.date(year, month + 1, lock_day)
+
+
+def month_state(
+    year: int, month: int, *, today: datetime.date, lock_day: int, decision: str | None = None
+) -> MonthState:
+    """The state of `month` of `year` on `today`, given the last decision on it (if any)."""
+    if today < datetime.date(year, month, 1):
+        return MonthState.FUTURE
+    if decision == CLOSED:
+        return MonthState.CLOSED
+    if decision == REOPENED:
+        return MonthState.OPEN
+    if today > lock_date(year, month, lock_day):
+        return MonthState.LOCKED
+    return MonthState.OPEN
+
+
+def quarter_months(quarter: int) -> range:
+    if not 1 <= quarter <= 4:
+        raise ValueError(f"quarter must be 1–4, not {quarter}")
+    return range(quarter * 3 - 2, quarter * 3 + 1)
