@@ -78,6 +78,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "format": FORMAT,
         "year": plan.year,
         "centre": plan.organization.name,
+        "services": list(plan.organization.services.order_by("order", "name").values_list("name", flat=True)),
         "sections": [
             {
                 "number": section.number,
@@ -98,7 +99,18 @@ def plan_to_xlsx(plan: Plan) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(data["year"])
-    sheet.append(["format", FORMAT, "year", data["year"], "centre", data["centre"]])
+    sheet.append(
+        [
+            "format",
+            FORMAT,
+            "year",
+            data["year"],
+            "centre",
+            data["centre"],
+            "services",
+            "\n".join(data["services"]),
+        ]
+    )
     sheet.append(XLSX_COLUMNS)
     for section in data["sections"]:
         for item in section["items"]:
@@ -169,7 +181,14 @@ def xlsx_to_dict(content: bytes) -> dict[str, Any]:
             item["indicators"].append(
                 {"label": row["indicator"] or "", "annual_target": row["annual_target"]}
             )
-    return {"format": meta[1], "year": meta[3], "centre": meta[5], "sections": sections}
+    services = str(meta[7] or "").split("\n") if len(meta) >= 8 else []
+    return {
+        "format": meta[1],
+        "year": meta[3],
+        "centre": meta[5],
+        "services": [name for name in services if name],
+        "sections": sections,
+    }
 
 
 def read_plan_file(content: bytes, filename: str) -> dict[str, Any]:
@@ -199,6 +218,8 @@ def import_plan(data: dict[str, Any], *, organization: Organization, year: int |
         )
     plan = Plan.objects.create(organization=organization, year=year)
     services = {service.name: service for service in organization.services.all()}
+    # The centre's services first, in the file's order, so that the order survives a round trip.
+    _services(data.get("services") or [], services, organization)
     units: dict[str, Unit] = {}
     deadlines: dict[str, Deadline] = {}
     items: dict[str, PlanItem] = {}
