@@ -1,0 +1,72 @@
+"""The role rules: who may enter, complete, manage and review what."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+
+from services.access import Access
+from services.models import Membership, Organization, Service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_centre(demo):
+    centre = Organization.objects.create(name="Zomin tuman AKM", kind="district", parent=demo.regional)
+    service = Service.objects.create(organization=centre, name="Axborot-bibliografiya xizmati")
+    return centre, service
+
+
+def access(demo, username) -> Access:
+    return Access(demo.users[username])
+
+
+def test_staff_enter_only_their_own_service(demo):
+    staff = access(demo, "xodim-fond")
+    assert staff.can_enter(demo.service("fond"))
+    assert not staff.can_enter(demo.service("abonement"))
+    assert not staff.can_complete(demo.service("fond"))
+    assert not staff.manages(demo.district)
+
+
+def test_a_head_completes_their_service_month(demo):
+    head = access(demo, "boshliq-fond")
+    assert head.can_enter(demo.service("fond"))
+    assert head.can_complete(demo.service("fond"))
+    assert not head.can_complete(demo.service("akt"))
+
+
+def test_a_manager_enters_for_every_service_of_their_centre_only(demo, other_centre):
+    manager = access(demo, "direktor")
+    assert all(manager.can_enter(service) for service in demo.district.services.all())
+    assert manager.can_view_centre(demo.district)
+    assert not manager.can_enter(other_centre[1])
+    assert not manager.can_view_centre(other_centre[0])
+    assert [s.pk for s in manager.entry_services()] == list(
+        demo.district.services.order_by("order").values_list("pk", flat=True)
+    )
+
+
+def test_a_reviewer_reads_the_centres_under_their_region_and_enters_nothing(demo, other_centre):
+    reviewer = access(demo, "viloyat")
+    assert reviewer.reviews(demo.district)
+    assert reviewer.reviews(other_centre[0])
+    assert not reviewer.reviews(demo.regional)
+    assert not any(reviewer.can_enter(service) for service in demo.district.services.all())
+
+
+def test_nobody_and_the_anonymous_have_no_rights(demo):
+    stranger = get_user_model().objects.create(username="begona")
+    for person in (Access(stranger), Access(AnonymousUser())):
+        assert person.memberships == []
+        assert not person.can_enter(demo.service("fond"))
+        assert not person.can_view_centre(demo.district)
+
+
+def test_access_reads_memberships_once(demo, django_assert_num_queries):
+    manager = access(demo, "direktor")
+    services = list(demo.district.services.all())
+    with django_assert_num_queries(1):
+        assert all(manager.can_enter(service) for service in services)
+        assert all(manager.can_complete(service) for service in services)
+        assert manager.manages(demo.district)
+    assert Membership.objects.filter(user=demo.users["direktor"]).count() == 1
