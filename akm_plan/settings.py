@@ -1,5 +1,7 @@
 """Settings for AKM Reja: one module, every deployment difference read from the environment."""
+
 import datetime
+import sys
 from pathlib import Path
 
 import environ
@@ -23,6 +25,30 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not ALLOWED_HOSTS and not DEBUG:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+# Full origins (https://reja.example.uz) that may post forms besides the site's own host.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Production is reached over HTTPS, usually through a proxy (nginx) that terminates TLS.
+# HTTPS=0 is for a trial of `make serve` over plain HTTP on loopback.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Only allows browsers' preload lists to take the site; being listed needs a manual submission.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a proxy, the proxy says whether the client used HTTPS (X-Forwarded-Proto) and who
+# the client is (X-Forwarded-For). Trusted only when BEHIND_PROXY is set, because without a
+# proxy in front anyone could send those headers.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies append to X-Forwarded-For in front of the app (nginx alone: 1; a load
+# balancer in front of nginx: 2). The client is that many entries from the right.
+PROXY_COUNT = env.int("PROXY_COUNT", default=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,9 +56,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, so runserver serves static files the way production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    "axes",
     "services",
     "plans",
     "reports",
@@ -40,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -47,7 +77,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "akm_plan.middleware.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "akm_plan.urls"
@@ -75,6 +108,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Sessions stay in the database (Django's default), so any application server can serve
+# any request and servers can be added or restarted freely.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -84,6 +120,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "services.accounts.AccountBackend",
+]
+# Failed logins, counted per username and address together, so an attacker cannot lock a
+# colleague out from elsewhere; attempts are stored in the database and so shared by every
+# application server.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "akm_plan.middleware.client_ip_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -106,6 +157,23 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Production serves compressed files under content-hashed names (cached for ever by browsers),
+# which exist only after `collectstatic`. DEBUG runs and test runs have not collected, so they
+# use plain names: pytest-django turns DEBUG off after reading this module, hence the check
+# for pytest itself. STATIC_MANIFEST overrides the choice either way.
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG and "pytest" not in sys.modules)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Without collected files WhiteNoise serves straight from the source folders, looked up per
+# request; production scans STATIC_ROOT once at start.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
 # The date the plan's rules take as today (YYYY-MM-DD); unset means the real date. The demo
 # sets it inside 2024 so that the 2024 plan is the current one.
@@ -113,6 +181,11 @@ AKM_TODAY = datetime.date.fromisoformat(env.str("AKM_TODAY")) if env.str("AKM_TO
 
 # The password demo accounts get from `manage.py load_demo`.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="reja2024")
+# Whether accounts of the demo group may log in; never in production unless asked for.
+DEMO_ACCOUNTS_ALLOWED = env.bool("DEMO_ACCOUNTS_ALLOWED", default=DEBUG)
+
+# Where `manage.py backup` writes when no file is named.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
