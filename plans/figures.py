@@ -216,3 +216,47 @@ def _parent_status(annual: int | None, done_to_date: int, members: list[Figures]
     if statuses <= {Status.NOT_STARTED, Status.NO_TARGET, Status.DONE} and done_to_date == 0:
         return Status.NOT_STARTED
     return Status.ON_TRACK
+
+
+@dataclass(frozen=True)
+class MonthlySeries:
+    """One indicator month by month through its year: done in each month (all services) and the
+    amount the pace expects by the end of each month (None without a target)."""
+
+    done: list[int]
+    expected: list[int | None]
+
+    def cumulative(self) -> list[int]:
+        running, result = 0, []
+        for value in self.done:
+            running += value
+            result.append(running)
+        return result
+
+    def pace(self) -> list[int | None]:
+        """What the pace asks for in each month alone (the step between month ends)."""
+        previous, result = 0, []
+        for value in self.expected:
+            if value is None:
+                result.append(None)
+                continue
+            result.append(value - previous)
+            previous = value
+        return result
+
+
+def monthly_series(indicator: Indicator) -> MonthlySeries:
+    """The indicator's twelve months, in one query; needs `item__deadline` loaded."""
+    done = [0] * 12
+    rows = (
+        Actual.objects.filter(indicator=indicator)
+        .values("month")
+        .annotate(total=Sum("value"))
+        .order_by()
+        .values_list("month", "total")
+    )
+    for month, total in rows:
+        done[month - 1] = total
+    window = indicator.item.deadline.window
+    expected = [_expected(indicator.annual_target, window, month) for month in range(1, 13)]
+    return MonthlySeries(done=done, expected=expected)

@@ -1,0 +1,236 @@
+"""What the progress dashboards show, read from the figures selector in a fixed number of queries.
+
+The numbers themselves all come from `plans.figures`; this module groups them (by section,
+by service, by status), orders what needs attention, and picks what falls due soon.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Max
+
+from services.models import Organization, Service
+
+from .figures import Figures, indicator_figures, quarter_of
+from .models import Actual, MonthCompletion, Plan, Section
+from .pacing import DeadlineKind, Status, Window, expected_amount
+
+# Worst first: what the director must act on comes first.
+ATTENTION = (Status.OVERDUE, Status.BEHIND)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How a set of indicators stands: counts by status, and progress free of units.
+
+    Indicators are measured in different units, so progress is the average share of each
+    target done (each capped at 100 %), against the average share the pace expects.
+    """
+
+    counts: dict[Status, int]
+    done_percent: float | None
+    expected_percent: float | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def status(self) -> Status:
+        """The status the bar is drawn in: the worst one present."""
+        for status in (Status.OVERDUE, Status.BEHIND, Status.ON_TRACK, Status.DONE):
+            if self.counts.get(status):
+                return status
+        return Status.NOT_STARTED
+
+
+def summarize(figures: Iterable[Figures]) -> Summary:
+    counts: Counter[Status] = Counter()
+    done_shares: list[float] = []
+    expected_shares: list[float] = []
+    for figure in figures:
+        counts[figure.status] += 1
+        if figure.annual_target:
+            done_shares.append(min(figure.done_to_date / figure.annual_target, 1.0))
+            expected_shares.append(min((figure.expected or 0) / figure.annual_target, 1.0))
+    return Summary(
+        counts=dict(counts),
+        done_percent=100 * sum(done_shares) / len(done_shares) if done_shares else None,
+        expected_percent=100 * sum(expected_shares) / len(expected_shares) if expected_shares else None,
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """An indicator's line on a dashboard: its figures and who is responsible for it."""
+
+    figures: Figures
+    services: list[Service]
+
+    @property
+    def shortfall(self) -> int:
+        """How far it is from where it should be: from the target once overdue, else the pace."""
+        f = self.figures
+        goal = f.annual_target if f.status == Status.OVERDUE else f.expected
+        return max((goal or 0) - f.done_to_date, 0)
+
+    @property
+    def shortfall_share(self) -> float:
+        return self.shortfall / self.figures.annual_target if self.figures.annual_target else 0.0
+
+
+@dataclass(frozen=True)
+class Group:
+    """A section's or a service's part of the plan, summarized."""
+
+    key: int
+    name: str
+    summary: Summary
+    obj: Section | Service
+
+
+@dataclass(frozen=True)
+class Completion:
+    service: Service
+    completed: MonthCompletion | None
+
+
+@dataclass
+class Dashboard:
+    plan: Plan
+    month: int
+    # Every indicator in scope (after the section filter), in the plan's order.
+    rows: list[Row]
+    summary: Summary
+    sections: list[Group]
+    services: list[Group]
+    attention: list[Row]
+    due: list[Row]
+    completions: list[Completion] = field(default_factory=list)
+    due_until: int = 12
+    # Every section of the plan (the filter offers them all), and the one filtered on.
+    plan_sections: list[Section] = field(default_factory=list)
+    section: Section | None = None
+
+    def listed(self, status: Status | None) -> list[Row]:
+        """The rows the indicator list shows under the status filter."""
+        return [row for row in self.rows if status is None or row.figures.status == status]
+
+
+def checkpoints(window: Window) -> list[int]:
+    """The months at whose end a part of the target falls due under this window."""
+    if window.kind == DeadlineKind.EACH_QUARTER:
+        return [m for m in range(window.first_month, window.last_month + 1) if m % 3 == 0]
+    if window.kind == DeadlineKind.TWICE_A_YEAR:
+        return [6, 12]
+    return [window.last_month]
+
+
+def due_until(month: int) -> int:
+    """The last month the "due soon" list looks ahead to: the end of the quarter that holds the
+    next month (after March: April–June; after May: June)."""
+    return min(quarter_of(min(month + 1, 12)) * 3, 12)
+
+
+def falls_due(figures: Figures, month: int) -> int | None:
+    """The month by whose end this indicator must do more than it has, if that comes after `month`
+    and no later than `due_until(month)`; None otherwise (nothing due soon, or no target)."""
+    if figures.annual_target is None or figures.done_to_date >= figures.annual_target:
+        return None
+    window = figures.indicator.item.deadline.window
+    for checkpoint in checkpoints(window):
+        if month < checkpoint <= due_until(month):
+            if expected_amount(figures.annual_target, window, checkpoint) > figures.done_to_date:
+                return checkpoint
+    return None
+
+
+def responsible(figures: Figures, centre_services: Sequence[Service]) -> list[Service]:
+    item = figures.item
+    if item.all_services:
+        return list(centre_services)
+    return list(item.services.all())
+
+
+def default_month(plan: Plan, today_month: int | None) -> int:
+    """The last month with any entry; without entries, the current month of the plan's year."""
+    last = Actual.objects.filter(indicator__item__plan=plan).aggregate(last=Max("month"))["last"]
+    if last:
+        return last
+    return today_month or 1
+
+
+def _worst_first(rows: Iterable[Row]) -> list[Row]:
+    return sorted(
+        (row for row in rows if row.figures.status in ATTENTION),
+        key=lambda row: (ATTENTION.index(row.figures.status), -row.shortfall_share, row.figures.item.order),
+    )
+
+
+def build_dashboard(
+    plan: Plan,
+    month: int,
+    *,
+    service: Service | None = None,
+    section_id: int | None = None,
+) -> Dashboard:
+    """The centre's dashboard (or one service's, given `service`) for a month of the plan.
+
+    Seven queries: the centre's services, four for the figures, the plan's sections and the
+    month's completions.
+    """
+    centre_services = list(Service.objects.filter(organization_id=plan.organization_id))
+    plan_sections = list(Section.objects.filter(plan=plan).order_by("order"))
+    section = next((s for s in plan_sections if s.pk == section_id), None)
+    figures = indicator_figures(plan, month, services=[service] if service else None)
+    if section is not None:
+        figures = [f for f in figures if f.item.section_id == section.pk]
+    rows = [Row(f, responsible(f, centre_services)) for f in figures]
+
+    sections = []
+    for plan_section in plan_sections:
+        members = [f for f in figures if f.item.section_id == plan_section.pk]
+        if members:
+            sections.append(Group(plan_section.pk, str(plan_section), summarize(members), plan_section))
+
+    services = []
+    for centre_service in centre_services:
+        if service is not None and centre_service.pk != service.pk:
+            continue
+        members = [row.figures for row in rows if centre_service in row.services]
+        if members:
+            services.append(Group(centre_service.pk, centre_service.name, summarize(members), centre_service))
+
+    done_by = {
+        c.service_id: c
+        for c in MonthCompletion.objects.filter(plan=plan, month=month).select_related("completed_by")
+    }
+    completions = [
+        Completion(s, done_by.get(s.pk)) for s in centre_services if service is None or s.pk == service.pk
+    ]
+    due = sorted(
+        (row for row in rows if falls_due(row.figures, month) is not None),
+        key=lambda row: (falls_due(row.figures, month), row.figures.item.order),
+    )
+    return Dashboard(
+        plan=plan,
+        month=month,
+        rows=rows,
+        summary=summarize(figures),
+        sections=sections,
+        services=services,
+        attention=_worst_first(rows),
+        due=due,
+        completions=completions,
+        due_until=due_until(month),
+        plan_sections=plan_sections,
+        section=section,
+    )
+
+
+def centre_plans(centre: Organization) -> list[Plan]:
+    """The centre's plans, newest year first (for the year filter)."""
+    return list(Plan.objects.filter(organization=centre).select_related("organization").order_by("-year"))

@@ -1,0 +1,221 @@
+"""Progress dashboards: the centre's, one service's, and one indicator's page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.dates import MONTHS
+
+from services.access import Access, access_for
+from services.models import Organization, Service
+
+from .. import charts
+from ..clock import today
+from ..dashboards import build_dashboard, centre_plans, default_month
+from ..figures import indicator_figures, monthly_series
+from ..models import Actual, Indicator, Plan
+from ..pacing import Status
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _status(value: str | None) -> Status | None:
+    return Status(value) if value in Status.values else None
+
+
+def _choose_plan(request: HttpRequest, plans: list[Plan]) -> Plan:
+    """The plan of the `year` asked for; by default this year's, else the newest."""
+    year = _int(request.GET.get("year"))
+    by_year = {plan.year: plan for plan in plans}
+    if year is not None:
+        if year not in by_year:
+            raise Http404
+        return by_year[year]
+    return by_year.get(today().year) or plans[0]
+
+
+def _choose_month(request: HttpRequest, plan: Plan) -> int:
+    """The `month` asked for, else the last month with entries (or the current one)."""
+    month = _int(request.GET.get("month"))
+    if month is not None and 1 <= month <= 12:
+        return month
+    now = today()
+    current = now.month if now.year == plan.year else (12 if plan.year < now.year else 1)
+    return default_month(plan, current)
+
+
+def _visible_centres(access: Access) -> list[Organization]:
+    """Centres whose whole dashboard this person may read: managed ones, then reviewed ones."""
+    centres = {m.organization_id: m.organization for m in access.memberships if m.role == "manager"}
+    if access.is_reviewer:
+        for centre in Organization.objects.filter(parent_id__in=access.reviewing_centre_ids).order_by("name"):
+            centres.setdefault(centre.pk, centre)
+    return list(centres.values())
+
+
+def _nav(access: Access) -> dict:
+    """What the menu offers: the person's own services' dashboards (read from memberships)."""
+    return {"nav_services": [m.service for m in access.memberships if m.service_id]}
+
+
+def _filters(request: HttpRequest, plans: list[Plan], plan: Plan, month: int) -> dict:
+    return {
+        "plans": plans,
+        "month_name": MONTHS[month],
+        "plan": plan,
+        "month": month,
+        "months": [(number, MONTHS[number]) for number in range(1, 13)],
+        "statuses": [status for status in Status if status != Status.NO_TARGET] + [Status.NO_TARGET],
+        "status_filter": _status(request.GET.get("status")),
+        "section_filter": _int(request.GET.get("section")),
+    }
+
+
+@login_required
+def centre_dashboard(request: HttpRequest) -> HttpResponse:
+    access = access_for(request)
+    centres = _visible_centres(access)
+    if not centres:
+        raise PermissionDenied
+    centre_id = _int(request.GET.get("centre"))
+    centre = next((c for c in centres if c.pk == centre_id), None) if centre_id else centres[0]
+    if centre is None:
+        raise PermissionDenied
+    plans = centre_plans(centre)
+    if not plans:
+        return render(request, "plans/dashboard/no_plan.html", {"centre": centre}, status=404)
+    plan = _choose_plan(request, plans)
+    month = _choose_month(request, plan)
+    context = _filters(request, plans, plan, month)
+    dashboard = build_dashboard(plan, month, section_id=context["section_filter"])
+    context.update(
+        _nav(access),
+        may_see_centre=True,
+        centre=centre,
+        centres=centres,
+        dashboard=dashboard,
+        rows=dashboard.listed(context["status_filter"]),
+        status_chart=charts.status_summary(dashboard.summary.counts, prefix="centre"),
+    )
+    return render(request, "plans/dashboard/centre.html", context)
+
+
+@login_required
+def service_dashboard(request: HttpRequest, service: int) -> HttpResponse:
+    access = access_for(request)
+    service_obj = get_object_or_404(Service.objects.select_related("organization"), pk=service)
+    if not (access.can_view_service(service_obj) or access.can_view_centre(service_obj.organization)):
+        raise PermissionDenied
+    plans = centre_plans(service_obj.organization)
+    if not plans:
+        return render(
+            request, "plans/dashboard/no_plan.html", {"centre": service_obj.organization}, status=404
+        )
+    plan = _choose_plan(request, plans)
+    month = _choose_month(request, plan)
+    context = _filters(request, plans, plan, month)
+    dashboard = build_dashboard(plan, month, service=service_obj, section_id=context["section_filter"])
+    context.update(
+        _nav(access),
+        centre=service_obj.organization,
+        service=service_obj,
+        may_see_centre=access.can_view_centre(service_obj.organization),
+        dashboard=dashboard,
+        rows=dashboard.listed(context["status_filter"]),
+        status_chart=charts.status_summary(dashboard.summary.counts, prefix="service"),
+    )
+    return render(request, "plans/dashboard/service.html", context)
+
+
+# The page shows the latest changes; older ones stay in the admin's history.
+HISTORY_ROWS = 100
+
+
+def _with_previous_values(rows: Iterable) -> list[tuple[object, int | None]]:
+    """History rows newest first, each with the value its actual had before (None if new)."""
+    rows = list(rows)
+    previous: dict[int, int] = {}
+    paired = []
+    for row in reversed(rows):
+        paired.append((row, previous.get(row.id)))
+        previous[row.id] = row.value
+    return paired[::-1]
+
+
+def _may_view_indicator(access: Access, indicator: Indicator) -> bool:
+    centre = indicator.item.plan.organization
+    if access.can_view_centre(centre):
+        return True
+    if indicator.item.all_services:
+        return any(m.service and m.service.organization_id == centre.pk for m in access.memberships)
+    return any(access.can_view_service(service) for service in indicator.item.services.all())
+
+
+@login_required
+def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
+    access = access_for(request)
+    indicator_obj = get_object_or_404(
+        Indicator.objects.select_related(
+            "item__plan__organization", "item__section", "item__unit", "item__deadline", "item__parent"
+        ).prefetch_related("item__services"),
+        pk=indicator,
+    )
+    if not _may_view_indicator(access, indicator_obj):
+        raise PermissionDenied
+    plan = indicator_obj.item.plan
+    month = _choose_month(request, plan)
+    (figures,) = indicator_figures(plan, month, indicators=[indicator_obj])
+    series = monthly_series(indicator_obj)
+    # Months after the one shown are left out of the charts, as not reached yet.
+    shown_done = [value if number <= month else None for number, value in enumerate(series.done, start=1)]
+    cumulative = [
+        value if number <= month else None for number, value in enumerate(series.cumulative(), start=1)
+    ]
+    entries = list(
+        Actual.objects.filter(indicator=indicator_obj)
+        .select_related("service", "entered_by")
+        .order_by("month", "service__order")
+    )
+    history = _with_previous_values(
+        Actual.history.filter(indicator_id=indicator_obj.pk)
+        .select_related("history_user", "service")
+        .order_by("-history_date", "-history_id")[:HISTORY_ROWS]
+    )
+    months = [
+        {
+            "number": number,
+            "name": MONTHS[number],
+            "done": series.done[number - 1],
+            "cumulative": series.cumulative()[number - 1],
+            "expected": series.expected[number - 1],
+            "pace": series.pace()[number - 1],
+            "entries": [entry for entry in entries if entry.month == number],
+        }
+        for number in range(1, 13)
+    ]
+    context = {
+        **_nav(access),
+        "month_name": MONTHS[month],
+        "indicator": indicator_obj,
+        "item": indicator_obj.item,
+        "plan": plan,
+        "month": month,
+        "figures": figures,
+        "months": months,
+        "notes": [entry for entry in entries if entry.note],
+        "history": history,
+        "may_see_centre": access.can_view_centre(plan.organization),
+        "services": list(indicator_obj.item.services.all()),
+        "bars_chart": charts.monthly_bars(shown_done, series.pace()),
+        "line_chart": charts.cumulative_line(cumulative, series.expected, indicator_obj.annual_target),
+    }
+    return render(request, "plans/dashboard/indicator.html", context)
