@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
 
 from .models import Membership, Organization, Service
 
@@ -74,6 +75,12 @@ class Access:
     def can_view_service(self, service: Service) -> bool:
         return self.can_enter(service)
 
+    def can_read_entries(self, service: Service) -> bool:
+        """May read this service's monthly figures: those who enter them, and the region's reviewers.
+
+        Reads `service.organization` (select it with the service)."""
+        return self.can_enter(service) or self.reviews(service.organization)
+
     def can_view_centre(self, centre: Organization) -> bool:
         """May see the whole centre's figures: its managers, and the reviewers of its region."""
         return self.manages(centre) or self.reviews(centre)
@@ -85,9 +92,9 @@ class Access:
     def entry_services(self) -> list[Service]:
         """Every service this person may enter figures for, in the centre's order."""
         return list(
-            Service.objects.filter(pk__in=self.entry_service_ids)
-            .union(Service.objects.filter(organization_id__in=self.managed_centre_ids))
-            .order_by("organization_id", "order", "name")
+            Service.objects.filter(
+                Q(pk__in=self.entry_service_ids) | Q(organization_id__in=self.managed_centre_ids)
+            ).order_by("organization_id", "order", "name")
         )
 
 
