@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # The PostgreSQL the suite runs against a second time (pytest-django creates test_akm in it).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/akm
 
-.PHONY: run test test-sqlite test-postgres browser messages lint bench
+.PHONY: run test test-sqlite test-postgres browser messages lint bench serve backup restore
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,26 @@ run: $(VENV)/.base-installed .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production (README, "Deploying"): DEBUG off and settings from the environment; SECRET_KEY and
+# ALLOWED_HOSTS are required, the settings refuse to start without them. GUNICORN_BIND and
+# WEB_CONCURRENCY choose the address and the number of workers (gunicorn.conf.py).
+serve: export DEBUG := 0
+serve: export CONN_MAX_AGE ?= 60
+serve: $(VENV)/.base-installed
+	$(PY) manage.py check --deploy
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# A timestamped backup in backups/ (pg_dump on PostgreSQL, a consistent copy on SQLite).
+backup: $(VENV)/.base-installed
+	$(PY) manage.py backup
+
+# Replaces the database's contents with FILE, after asking; stop the application servers first.
+restore: $(VENV)/.base-installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/akm-reja-....pgdump"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 # Debian's Chromium for the browser tests; installed when missing and we may (root).
 browser:
