@@ -1,0 +1,244 @@
+"""The plan's admin: every page answers within a pinned number of queries, and editing works."""
+import pytest
+from django.urls import reverse
+
+from plans.models import Actual, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
+from plans.pacing import DeadlineKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(demo):
+    """The demo's administrator, a superuser."""
+    user = demo.users["admin"]
+    assert user.is_superuser
+    return user
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def form_data(response) -> dict:
+    """The POST data of an admin change form as rendered: the object and its inlines unchanged."""
+    data = {}
+
+    def add(form):
+        for bound in form:
+            value = bound.value()
+            if value is None:
+                continue
+            if isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            elif isinstance(value, bool):
+                if value:
+                    data[bound.html_name] = "on"
+            else:
+                data[bound.html_name] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+EMPTY_TARGETS = {
+    "targets-TOTAL_FORMS": "0",
+    "targets-INITIAL_FORMS": "0",
+    "targets-MIN_NUM_FORMS": "0",
+    "targets-MAX_NUM_FORMS": "4",
+}
+
+
+def leaf_indicator(plan: Plan, number: str = "15") -> Indicator:
+    return Indicator.objects.get(item__plan=plan, item__number=number)
+
+
+# (model, how many queries its change list, add form and change form may take at most).
+PAGES = [
+    (Plan, 7, 4, 6),
+    (Section, 7, 5, 5),
+    (Unit, 5, 3, 3),
+    (Deadline, 7, 5, 5),
+    (PlanItem, 10, 5, 10),
+    (Indicator, 8, 3, 6),
+    (Target, 8, 3, 7),
+    (Actual, 10, 3, 9),
+]
+
+
+@pytest.mark.parametrize(("model", "max_queries"), [(m, q[0]) for m, *q in PAGES], ids=lambda v: str(v))
+def test_change_list_answers(admin_client, plan_2024, django_assert_max_num_queries, model, max_queries):
+    url = reverse(f"admin:plans_{model._meta.model_name}_changelist")
+
+    with django_assert_max_num_queries(max_queries):
+        response = admin_client.get(url)
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count > 0
+
+
+@pytest.mark.parametrize(("model", "max_queries"), [(m, q[1]) for m, *q in PAGES], ids=lambda v: str(v))
+def test_add_form_answers(admin_client, plan_2024, django_assert_max_num_queries, model, max_queries):
+    url = reverse(f"admin:plans_{model._meta.model_name}_add")
+
+    with django_assert_max_num_queries(max_queries):
+        response = admin_client.get(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("model", "max_queries"), [(m, q[2]) for m, *q in PAGES], ids=lambda v: str(v))
+def test_change_form_answers(admin_client, plan_2024, django_assert_max_num_queries, model, max_queries):
+    # The 2024 plan, its first item and that item's indicator, targets and actuals.
+    obj = model.objects.order_by("pk").first()
+    url = reverse(f"admin:plans_{model._meta.model_name}_change", args=[obj.pk])
+
+    with django_assert_max_num_queries(max_queries):
+        response = admin_client.get(url)
+
+    assert response.status_code == 200
+
+
+def test_item_change_form_shows_indicators_linked_to_their_own_page(admin_client, plan_2024):
+    item = PlanItem.objects.get(plan=plan_2024, number="31")
+
+    response = admin_client.get(reverse("admin:plans_planitem_change", args=[item.pk]))
+
+    for indicator in item.indicators.all():
+        assert reverse("admin:plans_indicator_change", args=[indicator.pk]) in response.content.decode()
+
+
+def test_indicator_change_form_shows_its_quarter_targets_inline(admin_client, plan_2024):
+    indicator = leaf_indicator(plan_2024)
+
+    response = admin_client.get(reverse("admin:plans_indicator_change", args=[indicator.pk]))
+
+    (targets,) = [i.formset for i in response.context["inline_admin_formsets"] if i.formset.model is Target]
+    assert len(targets.forms) == indicator.targets.count() == 4
+
+
+def test_item_change_list_filters_by_deadline_kind(admin_client, plan_2024):
+    url = reverse("admin:plans_planitem_changelist")
+
+    response = admin_client.get(url, {"deadline__kind": DeadlineKind.TWICE_A_YEAR})
+
+    assert [item.number for item in response.context["cl"].result_list] == ["32"]
+
+
+@pytest.mark.parametrize("typed", ["'", "\u2018", "\u2019", "\u02bb", "\u02bc"])
+def test_item_change_list_search_matches_any_apostrophe(admin_client, plan_2024, typed):
+    # Item 26 is printed "To‘liq ma’lumotlar bazasini shakllantirish".
+    search = f'"to{typed}liq ma{typed}lumotlar bazasini"'
+
+    response = admin_client.get(reverse("admin:plans_planitem_changelist"), {"q": search})
+
+    assert [item.number for item in response.context["cl"].result_list] == ["26"]
+
+
+def test_item_autocomplete_uses_the_same_search(admin_client, plan_2024):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "sovg'a", "app_label": "plans", "model_name": "planitem", "field_name": "parent"},
+    )
+
+    assert [row["text"] for row in response.json()["results"]] == ["12.4. Sovg‘a tariqasida"]
+
+
+def test_changing_an_annual_target_inline_derives_its_quarter_targets(admin_client, plan_2024):
+    indicator = leaf_indicator(plan_2024)
+    item = indicator.item
+    url = reverse("admin:plans_planitem_change", args=[item.pk])
+    data = form_data(admin_client.get(url))
+    data["indicators-0-annual_target"] = "400"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    # Item 15 is due "2024-yil davomida": a quarter of the year's figure each quarter.
+    assert list(indicator.targets.values_list("value", flat=True)) == [100, 100, 100, 100]
+
+
+def test_changing_an_annual_target_derives_quarter_targets_left_alone(admin_client, plan_2024):
+    indicator = leaf_indicator(plan_2024)
+    url = reverse("admin:plans_indicator_change", args=[indicator.pk])
+    data = form_data(admin_client.get(url))
+    data["annual_target"] = "800"
+
+    admin_client.post(url, data)
+
+    assert list(indicator.targets.values_list("value", flat=True)) == [200, 200, 200, 200]
+
+
+def test_quarter_targets_typed_with_the_annual_target_are_kept(admin_client, plan_2024):
+    indicator = leaf_indicator(plan_2024)
+    url = reverse("admin:plans_indicator_change", args=[indicator.pk])
+    data = form_data(admin_client.get(url))
+    data["annual_target"] = "800"
+    data.update({f"targets-{i}-value": str(value) for i, value in enumerate([500, 100, 100, 100])})
+
+    admin_client.post(url, data)
+
+    assert list(indicator.targets.values_list("value", flat=True)) == [500, 100, 100, 100]
+
+
+def test_an_indicator_on_a_parent_item_is_refused_with_a_message(admin_client, plan_2024):
+    parent = PlanItem.objects.get(plan=plan_2024, number="12")
+    url = reverse("admin:plans_indicator_add")
+
+    response = admin_client.post(
+        url, {"item": parent.pk, "label": "Jami", "annual_target": "5", "order": "0", **EMPTY_TARGETS}
+    )
+
+    assert response.status_code == 200
+    assert not Indicator.objects.filter(item=parent).exists()
+    assert response.context["adminform"].form.non_field_errors()
+
+
+def test_a_sub_item_under_an_item_with_figures_is_refused_on_its_parent_field(admin_client, plan_2024):
+    item = PlanItem.objects.get(plan=plan_2024, number="16")
+    url = reverse("admin:plans_planitem_change", args=[item.pk])
+    data = form_data(admin_client.get(url))
+    data["parent"] = str(PlanItem.objects.get(plan=plan_2024, number="15").pk)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+
+
+def test_saving_an_actual_records_who_entered_it(admin_client, superuser, plan_2024):
+    actual = Actual.objects.filter(indicator__item__plan=plan_2024).first()
+    url = reverse("admin:plans_actual_change", args=[actual.pk])
+    data = form_data(admin_client.get(url))
+    data["value"] = str(actual.value + 1)
+
+    admin_client.post(url, data)
+
+    actual.refresh_from_db()
+    assert actual.entered_by == superuser
+
+
+def test_audit_fields_of_an_actual_are_read_only(admin_client, plan_2024):
+    actual = Actual.objects.filter(indicator__item__plan=plan_2024).first()
+
+    response = admin_client.get(reverse("admin:plans_actual_change", args=[actual.pk]))
+
+    form = response.context["adminform"].form
+    assert "entered_by" not in form.fields
+    assert "entered_at" not in form.fields
+
+
+@pytest.mark.parametrize("model", [PlanItem, Indicator, Target, Actual], ids=lambda m: m.__name__)
+def test_history_page_answers(admin_client, plan_2024, model):
+    obj = model.objects.order_by("pk").first()
+
+    response = admin_client.get(reverse(f"admin:plans_{model._meta.model_name}_history", args=[obj.pk]))
+
+    assert response.status_code == 200
