@@ -1,10 +1,52 @@
-"""Pages that belong to no app: the landing page after login."""
+"""Pages that belong to no app: the landing page after login, which sends each person to their work."""
+
+from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from plans.clock import today
+from plans.models import Plan
+from services.access import access_for
+
+
+def _landing_plan(organization_ids: set[int]) -> Plan | None:
+    """This year's plan of the person's centre, or else its latest."""
+    plans = Plan.objects.filter(organization_id__in=organization_ids)
+    return (
+        plans.filter(year=today().year).order_by("organization_id").first()
+        or plans.order_by("-year", "organization_id").first()
+    )
+
+
+def _landing_month(plan: Plan) -> int:
+    on = today()
+    if plan.year == on.year:
+        return on.month
+    return 12 if plan.year < on.year else 1
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """Managers go to the month overview, staff and heads to their (first) service's month,
+    reviewers to the reports; anyone else is told they have nothing to do here."""
+    access = access_for(request)
+    if access.is_manager:
+        plan = _landing_plan(access.managed_centre_ids)
+        if plan is not None:
+            return redirect("plans:entry-overview", year=plan.year, month=_landing_month(plan))
+    if access.entry_service_ids:
+        services = [m.service for m in access.memberships if m.service_id in access.entry_service_ids]
+        services.sort(key=lambda s: (s.organization_id, s.order, s.name))
+        for service in services:
+            plan = _landing_plan({service.organization_id})
+            if plan is not None:
+                return redirect("plans:entry", year=plan.year, month=_landing_month(plan), service=service.pk)
+    if access.is_reviewer:
+        try:
+            return redirect(reverse("reports:list"))
+        except NoReverseMatch:
+            return render(request, "home.html", {"reviewer": True})
+    return render(request, "home.html", {"reviewer": False})

@@ -7,14 +7,22 @@ row first, so a month cannot be saved while its quarter is being closed, and the
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from services.models import Service
 
 from .clock import today
+from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
 from .locks import MonthState, month_state, quarter_months
-from .models import MonthEvent, MonthLock, Plan
+from .models import Actual, Indicator, MonthCompletion, MonthEvent, MonthLock, Plan, PlanItem, Section
 
 # Stored in English and shown translated (MonthEvent.reason_display), like any reason typed in.
 REPORT_SUBMITTED = gettext_noop("Quarterly report submitted")
@@ -131,3 +139,343 @@ def do_reopen_quarter(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser
         acting_user=acting_user,
         reason=reason,
     )
+
+
+class MonthClosed(Exception):
+    """The month is not open for entry (locked, closed, or not begun)."""
+
+
+class NotOnPage(Exception):
+    """An entry names an indicator that is not the service's in this plan."""
+
+
+@dataclass(frozen=True)
+class RowEntry:
+    """One row as submitted: the value and note typed, and those the page was loaded with."""
+
+    indicator_id: int
+    value: int | None
+    note: str
+    loaded_value: int | None
+    loaded_note: str
+
+    @property
+    def changed(self) -> bool:
+        return (self.value, self.note) != (self.loaded_value, self.loaded_note)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A row someone else saved after the page was loaded: theirs as it is now, and ours."""
+
+    indicator_id: int
+    current_value: int | None
+    current_note: str
+    changed_by: str
+    yours: int | None
+    your_note: str
+
+
+class EntryConflict(Exception):
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(f"{len(conflicts)} rows changed meanwhile")
+        self.conflicts = conflicts
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def changes(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+def entry_indicator_ids(plan: Plan, service: Service) -> set[int]:
+    return set(plan_indicators(plan, services=[service]).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def do_save_month(
+    plan: Plan, month: int, service: Service, entries: Sequence[RowEntry], *, acting_user: AbstractBaseUser
+) -> SaveResult:
+    """Save a service's month in one go: create, correct and clear its figures, with their history.
+
+    Only rows the person changed are written. A row someone else changed since the page was
+    loaded is a conflict: nothing at all is saved and the conflicts are raised. An empty value
+    where a figure was saved deletes that figure (0 is a figure: "nothing was done").
+    """
+    _lock_plan(plan)
+    if not month_state_of(plan, month).is_open:
+        raise MonthClosed(month)
+    changed = [entry for entry in entries if entry.changed]
+    if not changed:
+        return SaveResult()
+    ids = [entry.indicator_id for entry in changed]
+    if not set(ids) <= entry_indicator_ids(plan, service):
+        raise NotOnPage(sorted(set(ids) - entry_indicator_ids(plan, service)))
+    current = {
+        actual.indicator_id: actual
+        for actual in Actual.objects.select_for_update(of=("self",))
+        .filter(month=month, service=service, indicator_id__in=ids)
+        .select_related("entered_by")
+    }
+    now = timezone.now()
+    to_create: list[Actual] = []
+    to_update: list[Actual] = []
+    to_delete: list[Actual] = []
+    conflicts: list[Conflict] = []
+    for entry in changed:
+        actual = current.get(entry.indicator_id)
+        now_value, now_note = (actual.value, actual.note) if actual else (None, "")
+        if (now_value, now_note) == (entry.value, entry.note):
+            continue  # already as wanted, whoever saved it
+        if (now_value, now_note) != (entry.loaded_value, entry.loaded_note):
+            conflicts.append(
+                Conflict(
+                    indicator_id=entry.indicator_id,
+                    current_value=now_value,
+                    current_note=now_note,
+                    changed_by=_person(actual.entered_by) if actual else "",
+                    yours=entry.value,
+                    your_note=entry.note,
+                )
+            )
+        elif entry.value is None:
+            to_delete.append(actual)
+        elif actual is None:
+            to_create.append(
+                Actual(
+                    indicator_id=entry.indicator_id,
+                    month=month,
+                    service=service,
+                    value=entry.value,
+                    note=entry.note,
+                    entered_by=acting_user,
+                    entered_at=now,
+                )
+            )
+        else:
+            actual.value, actual.note, actual.entered_by, actual.entered_at = (
+                entry.value,
+                entry.note,
+                acting_user,
+                now,
+            )
+            to_update.append(actual)
+    if conflicts:
+        raise EntryConflict(conflicts)
+    if to_create:
+        bulk_create_with_history(to_create, Actual, default_user=acting_user, default_date=now)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Actual,
+            ["value", "note", "entered_by", "entered_at"],
+            default_user=acting_user,
+            default_date=now,
+        )
+    if to_delete:
+        _delete_with_history(to_delete, acting_user=acting_user, when=now)
+    return SaveResult(created=len(to_create), updated=len(to_update), deleted=len(to_delete))
+
+
+def _delete_with_history(
+    actuals: list[Actual], *, acting_user: AbstractBaseUser, when: datetime.datetime
+) -> None:
+    History = Actual.history.model
+    History.objects.bulk_create(
+        History(
+            history_date=when,
+            history_user=acting_user,
+            history_type="-",
+            history_change_reason="",
+            **{field.attname: getattr(actual, field.attname) for field in History.tracked_fields},
+        )
+        for actual in actuals
+    )
+    # A plain DELETE: QuerySet.delete() would send post_delete for each row, and
+    # simple-history would then write a second, unattributed history row one query at a time.
+    # Nothing refers to an actual, so there is nothing to cascade.
+    Actual.objects.filter(pk__in=[actual.pk for actual in actuals])._raw_delete(Actual.objects.db)
+
+
+def _person(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def do_complete_month(plan: Plan, month: int, service: Service, *, acting_user: AbstractBaseUser) -> bool:
+    """Mark the service's month complete (its head says every figure is in). False if it already was."""
+    _lock_plan(plan)
+    if not month_state_of(plan, month).is_open:
+        raise MonthClosed(month)
+    _completion, created = MonthCompletion.objects.get_or_create(
+        plan=plan, month=month, service=service, defaults={"completed_by": acting_user}
+    )
+    if created:
+        MonthEvent.objects.create(
+            plan=plan,
+            month=month,
+            service=service,
+            action=MonthEvent.Action.COMPLETED,
+            acting_user=acting_user,
+        )
+    return created
+
+
+# Reads that feed the entry pages.
+
+
+@dataclass
+class EntryRow:
+    """A row of a service's entry page: the indicator's figures and this service's own figure."""
+
+    figures: Figures
+    own: Actual | None
+    first_of_item: bool
+    # Set on the first row of a section, and on the first sub-item of a parent item.
+    section: Section | None = None
+    parent: ParentTotals | None = None
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.figures.indicator
+
+    @property
+    def item(self) -> PlanItem:
+        return self.figures.indicator.item
+
+    @property
+    def others_in_month(self) -> int:
+        """What the other services sharing the item entered this month."""
+        return self.figures.done_in_month - (self.own.value if self.own else 0)
+
+
+@dataclass
+class EntryPage:
+    rows: list[EntryRow]
+    completion: MonthCompletion | None
+
+
+def entry_page(plan: Plan, month: int, service: Service) -> EntryPage:
+    """The rows of a service's month, in the plan's order, in a fixed number of queries (six).
+
+    Figures are read for the whole plan so that a parent item's total counts every sub-item,
+    including those of other services."""
+    figures = indicator_figures(plan, month)
+    parents = parent_totals(figures)
+    own = {
+        actual.indicator_id: actual
+        for actual in Actual.objects.filter(indicator__item__plan=plan, month=month, service=service)
+    }
+    completion = (
+        MonthCompletion.objects.filter(plan=plan, month=month, service=service)
+        .select_related("completed_by")
+        .first()
+    )
+    rows: list[EntryRow] = []
+    section_id = item_id = parent_id = None
+    for figure in figures:
+        item = figure.item
+        if not (item.all_services or any(s.pk == service.pk for s in item.services.all())):
+            continue
+        row = EntryRow(figures=figure, own=own.get(figure.indicator.pk), first_of_item=item.pk != item_id)
+        if item.section_id != section_id:
+            row.section = item.section
+            parent_id = None
+        if item.parent_id is not None and item.parent_id != parent_id:
+            row.parent = parents.get(item.parent_id)
+        section_id, item_id, parent_id = item.section_id, item.pk, item.parent_id
+        rows.append(row)
+    return EntryPage(rows=rows, completion=completion)
+
+
+@dataclass(frozen=True)
+class ServiceMonth:
+    """A service's month on the manager's overview."""
+
+    service: Service
+    completion: MonthCompletion | None
+    expected: int
+    missing: list[Indicator]
+
+    @property
+    def entered(self) -> int:
+        return self.expected - len(self.missing)
+
+
+def month_overview(plan: Plan, month: int) -> list[ServiceMonth]:
+    """For each service of the plan's centre: completed or not, and its indicators with no figure
+    for the month yet. Five queries."""
+    services = list(plan.organization.services.all())
+    indicators = list(plan_indicators(plan).prefetch_related("item__services"))
+    entered = set(
+        Actual.objects.filter(indicator__item__plan=plan, month=month).values_list(
+            "indicator_id", "service_id"
+        )
+    )
+    completions = MonthCompletion.objects.filter(plan=plan, month=month).select_related("completed_by")
+    completions = {completion.service_id: completion for completion in completions}
+    overview = []
+    for service in services:
+        own = [
+            indicator
+            for indicator in indicators
+            if indicator.item.all_services or any(s.pk == service.pk for s in indicator.item.services.all())
+        ]
+        overview.append(
+            ServiceMonth(
+                service=service,
+                completion=completions.get(service.pk),
+                expected=len(own),
+                missing=[indicator for indicator in own if (indicator.pk, service.pk) not in entered],
+            )
+        )
+    return overview
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a figure: who, when, the value before and after, and the note."""
+
+    month: int
+    service: Service
+    when: datetime.datetime
+    by: str
+    old_value: int | None
+    new_value: int | None
+    note: str
+
+
+def indicator_history(indicator: Indicator, services: Sequence[Service] | None = None) -> list[Change]:
+    """Every change of the indicator's figures (of the given services), newest first. One query."""
+    records = Actual.history.filter(indicator_id=indicator.pk)
+    if services is not None:
+        records = records.filter(service__in=list(services))
+    records = records.select_related("history_user", "service").order_by(
+        "month", "service_id", "history_date", "history_id"
+    )
+    changes: list[Change] = []
+    previous: dict[tuple[int, int], int | None] = {}
+    for record in records:
+        key = (record.month, record.service_id)
+        new_value = None if record.history_type == "-" else record.value
+        changes.append(
+            Change(
+                month=record.month,
+                service=record.service,
+                when=record.history_date,
+                by=_person(record.history_user),
+                old_value=previous.get(key),
+                new_value=new_value,
+                note="" if record.history_type == "-" else record.note,
+            )
+        )
+        previous[key] = new_value
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes

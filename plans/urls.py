@@ -1,11 +1,16 @@
 """URLs of the plan's pages: monthly entry and progress dashboards."""
 from django.urls import path
 
-from .views import dashboards
+from .views import dashboards, entry
 
 app_name = "plans"
 
 urlpatterns = [
+    path("entry/<int:year>/<int:month>/<int:service>/", entry.entry, name="entry"),
+    path("entry/<int:year>/<int:month>/<int:service>/complete/", entry.complete, name="entry-complete"),
+    path("entry/<int:year>/<int:month>/", entry.overview, name="entry-overview"),
+    path("entry/<int:year>/<int:month>/lock/", entry.month_lock, name="entry-month-lock"),
+    path("entry/history/<int:indicator>/", entry.history, name="entry-history"),
     path("dashboard/", dashboards.centre_dashboard, name="centre-dashboard"),
     path("dashboard/service/<int:service>/", dashboards.service_dashboard, name="service-dashboard"),
     path("indicator/<int:indicator>/", dashboards.indicator_page, name="indicator"),

@@ -1,0 +1,155 @@
+"""Forms of the monthly entry: one value and note per indicator, all checked before anything is saved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .entry import Conflict, EntryRow, RowEntry
+
+# More than any centre does in a month: a larger number is a typing mistake.
+MAX_VALUE = 1_000_000
+
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?")
+_FIELD = re.compile(r"^(?:value|note|was|was_note)-(\d+)$")
+
+
+class WholeNumberField(forms.CharField):
+    """A whole number from 0 to MAX_VALUE, or empty (None). Spaces between digits (1 200) are allowed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> int | None:
+        text = re.sub(r"[\s\u00a0\u202f]", "", str(value or ""))
+        if not text:
+            return None
+        if not _NUMBER.fullmatch(text):
+            raise ValidationError(_("Enter a whole number, such as 12."), code="invalid")
+        if text.startswith("-") and text.strip("-0.,"):
+            raise ValidationError(_("The number cannot be negative."), code="negative")
+        if "." in text or "," in text:
+            raise ValidationError(_("Enter a whole number, without a decimal part."), code="decimal")
+        number = int(text)
+        if number > MAX_VALUE:
+            raise ValidationError(
+                _("The number is too large: at most %(max)s."),
+                params={"max": f"{MAX_VALUE:,}".replace(",", " ")},
+                code="too_large",
+            )
+        return max(number, 0)
+
+    def validate(self, value) -> None:
+        if value is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def run_validators(self, value) -> None:
+        # CharField's length validators would measure the number, not the text typed.
+        return
+
+
+@dataclass(frozen=True)
+class RowFields:
+    value: forms.BoundField
+    note: forms.BoundField
+    was: forms.BoundField
+    was_note: forms.BoundField
+
+
+class MonthEntryForm(forms.Form):
+    """The value and note of every row of a service's month, with what each row was loaded with.
+
+    The hidden `was` fields let the save notice a row someone else changed meanwhile."""
+
+    def __init__(self, data=None, *, rows: Sequence[EntryRow]):
+        super().__init__(data)
+        self.rows = rows
+        for row in rows:
+            pk = row.indicator.pk
+            own = row.own
+            name = " ".join(filter(None, [row.item.number, row.indicator.label]))
+            self.fields[f"value-{pk}"] = WholeNumberField(
+                initial=own.value if own else None,
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "numeric",
+                        "autocomplete": "off",
+                        "class": "value",
+                        "size": 7,
+                        "aria-label": _("%(row)s: done this month") % {"row": name},
+                    }
+                ),
+            )
+            self.fields[f"note-{pk}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                initial=own.note if own else "",
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "note",
+                        "autocomplete": "off",
+                        "aria-label": _("%(row)s: note") % {"row": name},
+                    }
+                ),
+            )
+            self.fields[f"was-{pk}"] = WholeNumberField(
+                initial=own.value if own else None, widget=forms.HiddenInput
+            )
+            self.fields[f"was_note-{pk}"] = forms.CharField(
+                required=False, strip=False, initial=own.note if own else "", widget=forms.HiddenInput
+            )
+
+    def row_fields(self, indicator_id: int) -> RowFields:
+        return RowFields(
+            value=self[f"value-{indicator_id}"],
+            note=self[f"note-{indicator_id}"],
+            was=self[f"was-{indicator_id}"],
+            was_note=self[f"was_note-{indicator_id}"],
+        )
+
+    def foreign_indicator_ids(self) -> set[int]:
+        """Indicators named in the submitted data that are not rows of this page (a tampered form)."""
+        named = {int(match[1]) for key in (self.data or {}) if (match := _FIELD.match(key))}
+        return named - {row.indicator.pk for row in self.rows}
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.rows:
+            pk = row.indicator.pk
+            no_value = cleaned.get(f"value-{pk}") is None and f"value-{pk}" not in self.errors
+            if no_value and cleaned.get(f"note-{pk}"):
+                self.add_error(
+                    f"value-{pk}", _("A note needs a number: enter 0 if nothing was done this month.")
+                )
+        return cleaned
+
+    def entries(self) -> list[RowEntry]:
+        data = self.cleaned_data
+        return [
+            RowEntry(
+                indicator_id=row.indicator.pk,
+                value=data[f"value-{row.indicator.pk}"],
+                note=data[f"note-{row.indicator.pk}"],
+                loaded_value=data[f"was-{row.indicator.pk}"],
+                loaded_note=data[f"was_note-{row.indicator.pk}"],
+            )
+            for row in self.rows
+        ]
+
+
+def with_current_values(data, conflicts: Sequence[Conflict]):
+    """The submitted data, with each conflicting row marked as loaded with its value as it is now,
+    so that submitting again keeps the person's own value knowingly."""
+    data = data.copy()
+    for conflict in conflicts:
+        current = "" if conflict.current_value is None else str(conflict.current_value)
+        data[f"was-{conflict.indicator_id}"] = current
+        data[f"was_note-{conflict.indicator_id}"] = conflict.current_note
+    return data

@@ -1,0 +1,277 @@
+"""The monthly entry pages: a service's month, the manager's month overview, an indicator's history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dates import MONTHS
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from services.access import Access, access_for
+from services.models import Organization, Service
+
+from ..clock import today
+from ..entry import (
+    EntryConflict,
+    MonthClosed,
+    NotOnPage,
+    do_close_month,
+    do_complete_month,
+    do_reopen_month,
+    do_save_month,
+    entry_page,
+    indicator_history,
+    month_overview,
+    month_state_of,
+)
+from ..forms import MonthEntryForm, with_current_values
+from ..locks import MonthState
+from ..models import Indicator, MonthEvent, Plan
+
+NOT_ON_PAGE = gettext_lazy("The form names figures that are not on this page. Nothing was saved.")
+
+
+def month_name(month: int) -> str:
+    return str(MONTHS[month])
+
+
+def _plan(organization_id: int, year: int) -> Plan:
+    plans = Plan.objects.select_related("organization")
+    return get_object_or_404(plans, organization_id=organization_id, year=year)
+
+
+def _check_month(month: int) -> None:
+    if not 1 <= month <= 12:
+        raise Http404
+
+
+def _is_current_or_past(plan: Plan, month: int) -> bool:
+    on = today()
+    return (plan.year, month) <= (on.year, on.month)
+
+
+def _refuse(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
+    return render(request, "plans/entry/refused.html", {"message": message}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResponse:
+    """A service's month: read for everyone who may, saved by those who may enter while it is open."""
+    _check_month(month)
+    service_obj = get_object_or_404(Service.objects.select_related("organization"), pk=service)
+    access = access_for(request)
+    if not access.can_read_entries(service_obj):
+        raise PermissionDenied
+    plan = _plan(service_obj.organization_id, year)
+    state = month_state_of(plan, month)
+    may_enter = access.can_enter(service_obj)
+    page = entry_page(plan, month, service_obj)
+    status = 200
+    conflicts = {}
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied
+        if not state.is_open:
+            return _refuse(request, _closed_message(state))
+        form = MonthEntryForm(request.POST, rows=page.rows)
+        if form.foreign_indicator_ids():
+            return _refuse(request, NOT_ON_PAGE, 400)
+        if form.is_valid():
+            try:
+                result = do_save_month(plan, month, service_obj, form.entries(), acting_user=request.user)
+            except MonthClosed:
+                return _refuse(
+                    request, _("This month was closed while you were entering. Nothing was saved.")
+                )
+            except NotOnPage:
+                return _refuse(request, NOT_ON_PAGE, 400)
+            except EntryConflict as conflict:
+                conflicts = {c.indicator_id: c for c in conflict.conflicts}
+                form = MonthEntryForm(with_current_values(request.POST, conflict.conflicts), rows=page.rows)
+                form.is_valid()
+                status = 409
+            else:
+                if result.changes:
+                    messages.success(
+                        request,
+                        ngettext("Saved: %(count)d change.", "Saved: %(count)d changes.", result.changes)
+                        % {"count": result.changes},
+                    )
+                else:
+                    messages.info(request, _("Nothing had changed; nothing was saved."))
+                return redirect(request.path)
+        else:
+            status = 400
+    else:
+        form = MonthEntryForm(rows=page.rows)
+
+    editable = may_enter and state.is_open
+    services = _switchable_services(access, service_obj)
+    return render(
+        request,
+        "plans/entry/month.html",
+        {
+            "plan": plan,
+            "service": service_obj,
+            "services": services,
+            "month": month,
+            "month_name": month_name(month),
+            "state": state,
+            "closed_message": "" if state.is_open else _closed_message(state),
+            "editable": editable,
+            "rows": [
+                (row, form.row_fields(row.indicator.pk), conflicts.get(row.indicator.pk)) for row in page.rows
+            ],
+            "form": form,
+            "conflicts": bool(conflicts),
+            "completion": page.completion,
+            "may_complete": access.can_complete(service_obj) and state.is_open,
+            "may_lock": access.manages(plan.organization_id) and state != MonthState.FUTURE,
+            "previous_month": month - 1 if month > 1 else None,
+            "next_month": month + 1 if month < 12 and _is_current_or_past(plan, month + 1) else None,
+        },
+        status=status,
+    )
+
+
+def _closed_message(state: MonthState) -> str:
+    if state == MonthState.FUTURE:
+        return _("This month has not begun yet: nothing can be entered for it.")
+    if state == MonthState.CLOSED:
+        return _("This month is closed (its quarterly report was submitted, or a manager closed it).")
+    return _("This month is closed: its lock date has passed. A manager can reopen it.")
+
+
+def _switchable_services(access: Access, service: Service) -> list[Service]:
+    """The services of the same centre this person may switch to on the entry page."""
+    if access.manages(service.organization_id) or access.reviews(service.organization):
+        return list(service.organization.services.all())
+    return [s for s in access.entry_services() if s.organization_id == service.organization_id]
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, year: int, month: int, service: int) -> HttpResponse:
+    """A service head (or a manager) marks the service's month complete."""
+    _check_month(month)
+    service_obj = get_object_or_404(Service.objects.select_related("organization"), pk=service)
+    if not access_for(request).can_complete(service_obj):
+        raise PermissionDenied
+    plan = _plan(service_obj.organization_id, year)
+    try:
+        do_complete_month(plan, month, service_obj, acting_user=request.user)
+    except MonthClosed:
+        return _refuse(request, _closed_message(month_state_of(plan, month)))
+    messages.success(request, _("The month is marked complete for %(service)s.") % {"service": service_obj})
+    return redirect("plans:entry", year=year, month=month, service=service)
+
+
+def _managed_centre(request: HttpRequest, access: Access) -> Organization:
+    """The centre a manager's page is about: ?centre= when they manage several, else their own."""
+    wanted = request.POST.get("centre") or request.GET.get("centre")
+    if wanted:
+        if not wanted.isdigit() or not access.manages(int(wanted)):
+            raise PermissionDenied
+        centre_id = int(wanted)
+    elif access.managed_centre_ids:
+        centre_id = min(access.managed_centre_ids)
+    else:
+        raise PermissionDenied
+    return next(m.organization for m in access.memberships if m.organization_id == centre_id)
+
+
+@login_required
+@require_POST
+def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """A manager closes or reopens a month of the centre's plan; the reason is recorded."""
+    _check_month(month)
+    access = access_for(request)
+    centre = _managed_centre(request, access)
+    plan = _plan(centre.pk, year)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "").strip()[:255]
+    if action == "reopen":
+        if not reason:
+            messages.error(request, _("Say why the month is reopened."))
+        elif month_state_of(plan, month) == MonthState.FUTURE:
+            return _refuse(request, _("This month has not begun yet: nothing can be entered for it."))
+        else:
+            do_reopen_month(plan, month, acting_user=request.user, reason=reason)
+            messages.success(request, _("%(month)s is open for entry again.") % {"month": month_name(month)})
+    elif action == "close":
+        do_close_month(plan, month, acting_user=request.user, reason=reason)
+        messages.success(request, _("%(month)s is closed for entry.") % {"month": month_name(month)})
+    else:
+        return _refuse(request, _("Unknown action."), 400)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect(reverse("plans:entry-overview", kwargs={"year": year, "month": month}))
+
+
+@login_required
+def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The manager's month: which services completed it, and which figures are still missing."""
+    _check_month(month)
+    access = access_for(request)
+    centre = _managed_centre(request, access)
+    plan = _plan(centre.pk, year)
+    state = month_state_of(plan, month)
+    events = MonthEvent.objects.filter(plan=plan, month=month).select_related("acting_user", "service")
+    return render(
+        request,
+        "plans/entry/overview.html",
+        {
+            "plan": plan,
+            "month": month,
+            "month_name": month_name(month),
+            "state": state,
+            "closed_message": "" if state.is_open else _closed_message(state),
+            "services": month_overview(plan, month),
+            "events": list(events.order_by("-created_at", "-pk")[:20]),
+            "previous_month": month - 1 if month > 1 else None,
+            "next_month": month + 1 if month < 12 and _is_current_or_past(plan, month + 1) else None,
+        },
+    )
+
+
+@login_required
+def history(request: HttpRequest, indicator: int) -> HttpResponse:
+    """Every change of an indicator's figures, for the services the person may read."""
+    indicator_obj = get_object_or_404(
+        Indicator.objects.select_related("item__plan__organization", "item__unit"), pk=indicator
+    )
+    plan = indicator_obj.item.plan
+    access = access_for(request)
+    if access.manages(plan.organization_id) or access.reviews(plan.organization):
+        services = None
+    else:
+        services = [s for s in access.entry_services() if s.organization_id == plan.organization_id]
+        if not services:
+            raise PermissionDenied
+    return render(
+        request,
+        "plans/entry/history.html",
+        {
+            "plan": plan,
+            "indicator": indicator_obj,
+            "changes": indicator_history(indicator_obj, services),
+            "back": _back_to_entry(request, plan),
+        },
+    )
+
+
+def _back_to_entry(request: HttpRequest, plan: Plan) -> str | None:
+    month, service = request.GET.get("month", ""), request.GET.get("service", "")
+    if month.isdigit() and service.isdigit() and 1 <= int(month) <= 12:
+        kwargs = {"year": plan.year, "month": int(month), "service": int(service)}
+        return reverse("plans:entry", kwargs=kwargs)
+    return None
