@@ -1,6 +1,20 @@
-"""URLs of the quarterly reports."""
-from django.urls import path  # noqa: F401
+"""URLs of the quarterly reports: the list, one report, its downloads and the workflow's actions."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.report_list_page, name="list"),
+    path("<int:plan_id>/<int:quarter>/", views.report_detail, name="detail"),
+    path("<int:plan_id>/<int:quarter>/report.pdf", views.report_pdf, name="pdf"),
+    path("<int:plan_id>/<int:quarter>/report.xlsx", views.report_xlsx, name="xlsx"),
+    path("<int:plan_id>/<int:quarter>/v<int:number>.pdf", views.version_pdf, name="version_pdf"),
+    path("<int:plan_id>/<int:quarter>/v<int:number>.xlsx", views.version_xlsx, name="version_xlsx"),
+    path("<int:plan_id>/<int:quarter>/notes/", views.save_notes, name="notes"),
+    path("<int:plan_id>/<int:quarter>/submit/", views.submit, name="submit"),
+    path("<int:plan_id>/<int:quarter>/accept/", views.accept, name="accept"),
+    path("<int:plan_id>/<int:quarter>/return/", views.return_report, name="return"),
+]

@@ -1,0 +1,188 @@
+"""The report's writes (notes, submit, accept, return): each atomic, its history row in the same transaction.
+
+Every action locks the report's row first, so two people pressing a button at the same time
+cannot both move it. Submitting closes the quarter's months for entry before the figures are
+read, so nothing can be entered between reading them and closing the months.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from plans.clock import today
+from plans.entry import do_close_quarter, do_reopen_quarter
+from plans.models import Indicator, Plan
+
+from . import rules
+from .models import Report, ReportEvent, ReportNote, ReportVersion
+from .pdf import render_pdf
+from .tables import ReportTable, build_table
+
+NOTE_MAX_LENGTH = 2000
+
+
+class ReportError(Exception):
+    """A move the workflow refuses; its message is shown to the person as it is."""
+
+
+def submittable(plan: Plan, quarter: int) -> bool:
+    """A report can be sent from the first day of its quarter's last month (not about months to come)."""
+    return today() >= rules.sendable_from(plan.year, quarter)
+
+
+def _locked_report(plan: Plan, quarter: int) -> Report:
+    if not 1 <= quarter <= 4:
+        raise ReportError(_("The quarter must be between 1 and 4."))
+    report, _created = Report.objects.get_or_create(plan=plan, quarter=quarter)
+    return Report.objects.select_for_update().select_related("plan__organization").get(pk=report.pk)
+
+
+def _locked_sent_report(report: Report, refusal: str) -> Report:
+    """The report's row, locked; a report never sent (no row) is refused with `refusal`."""
+    if report.pk is None:
+        raise ReportError(refusal % {"state": Report.State.DRAFT.label})
+    return Report.objects.select_for_update().select_related("plan__organization").get(pk=report.pk)
+
+
+def notes_of(report: Report | None) -> dict[int, str]:
+    if report is None or report.pk is None:
+        return {}
+    return dict(report.notes.values_list("indicator_id", "text"))
+
+
+@transaction.atomic
+def do_save_notes(
+    plan: Plan, quarter: int, notes: Mapping[int, str], *, acting_user: AbstractBaseUser
+) -> Report:
+    """Write, change or clear (empty text) the quarter's notes of the given indicators."""
+    report = _locked_report(plan, quarter)
+    if not rules.notes_editable(report.state):
+        raise ReportError(_("The report has been sent: its notes can no longer be changed."))
+    known = set(Indicator.objects.filter(item__plan=plan, pk__in=list(notes)).values_list("pk", flat=True))
+    if known != set(notes):
+        raise ReportError(_("Some notes are for indicators of another plan; nothing was saved."))
+    too_long = [pk for pk, text in notes.items() if len(text) > NOTE_MAX_LENGTH]
+    if too_long:
+        raise ReportError(
+            _("A note can be at most %(length)s characters long; nothing was saved.")
+            % {"length": NOTE_MAX_LENGTH}
+        )
+    cleared = [pk for pk, text in notes.items() if not text.strip()]
+    written = {pk: text.strip() for pk, text in notes.items() if text.strip()}
+    report.notes.filter(indicator_id__in=cleared).delete()
+    ReportNote.objects.bulk_create(
+        [
+            ReportNote(report=report, indicator_id=pk, text=text, updated_by=acting_user)
+            for pk, text in written.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["report", "indicator"],
+        update_fields=["text", "updated_by", "updated_at"],
+    )
+    report.save(update_fields=["updated_at"])
+    return report
+
+
+@transaction.atomic
+def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> ReportVersion:
+    """Send the report: freeze its table and PDF as a new version and close the quarter's months.
+
+    The PDF is written in the active language, the one the person submitting reads.
+    """
+    report = _locked_report(plan, quarter)
+    if not rules.can_move(report.state, rules.SUBMITTED):
+        raise ReportError(
+            _("This report has already been sent (%(state)s); it can be sent again only after a return.")
+            % {"state": report.get_state_display()}
+        )
+    if not submittable(plan, quarter):
+        raise ReportError(_("A quarter's report can be sent from the first day of its last month."))
+    do_close_quarter(plan, quarter, acting_user=acting_user, reason=f"report on quarter {quarter} submitted")
+    table = build_table(plan, quarter, notes=notes_of(report))
+    missing = table.missing_notes()
+    if missing:
+        raise ReportError(
+            _("These indicators are behind and need a note before the report is sent: %(items)s")
+            % {"items": ", ".join(_row_name(table, row) for row in missing)}
+        )
+    now = timezone.now()
+    number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = ReportVersion.objects.create(
+        report=report,
+        number=number,
+        table=table.to_json(),
+        pdf=render_pdf(table, on=today()),
+        language=translation.get_language() or "uz",
+        submitted_by=acting_user,
+        submitted_at=now,
+    )
+    report.state = Report.State.SUBMITTED
+    if report.first_submitted_at is None:
+        report.first_submitted_at = now
+    report.save(update_fields=["state", "first_submitted_at", "updated_at"])
+    ReportEvent.objects.create(
+        report=report, version=version, action=ReportEvent.Action.SUBMITTED, acting_user=acting_user
+    )
+    return version
+
+
+@transaction.atomic
+def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "") -> Report:
+    """The region accepts the version it was sent."""
+    refusal = _("Only a submitted report can be accepted; this one is %(state)s.")
+    report = _locked_sent_report(report, refusal)
+    if not rules.can_move(report.state, rules.ACCEPTED):
+        raise ReportError(refusal % {"state": report.get_state_display()})
+    report.state = Report.State.ACCEPTED
+    report.save(update_fields=["state", "updated_at"])
+    ReportEvent.objects.create(
+        report=report,
+        version=report.versions.latest("number"),
+        action=ReportEvent.Action.ACCEPTED,
+        comment=comment.strip(),
+        acting_user=acting_user,
+    )
+    return report
+
+
+@transaction.atomic
+def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) -> Report:
+    """The region returns the report for correction, saying why; its months open for entry again."""
+    comment = comment.strip()
+    if not comment:
+        raise ReportError(_("Say what is to be corrected: a returned report needs a comment."))
+    refusal = _("Only a submitted report can be returned; this one is %(state)s.")
+    report = _locked_sent_report(report, refusal)
+    if not rules.can_move(report.state, rules.RETURNED):
+        raise ReportError(refusal % {"state": report.get_state_display()})
+    report.state = Report.State.RETURNED
+    report.save(update_fields=["state", "updated_at"])
+    ReportEvent.objects.create(
+        report=report,
+        version=report.versions.latest("number"),
+        action=ReportEvent.Action.RETURNED,
+        comment=comment,
+        acting_user=acting_user,
+    )
+    do_reopen_quarter(report.plan, report.quarter, acting_user=acting_user, reason=comment[:255])
+    return report
+
+
+def version_table(version: ReportVersion) -> ReportTable:
+    """A sent version's table exactly as it was sent."""
+    return ReportTable.from_json(version.table)
+
+
+def _row_name(table: ReportTable, row) -> str:
+    """How a row is named in a message: its number, or its item's number and its label."""
+    if row.number:
+        return row.number
+    index = table.rows.index(row)
+    parent = next((r for r in reversed(table.rows[:index]) if r.number and r.level < row.level), None)
+    return f"{parent.number} ({row.activity})" if parent else row.activity

@@ -1,0 +1,114 @@
+"""The report as an XLSX workbook: the same table as the PDF, numbers kept as numbers, ready to print."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .tables import FIGURES, SECTION, ReportTable
+
+# Column widths in characters, in the table's order.
+WIDTHS = [7, 60, 14, 11, 11, 11, 13, 11, 34, 34]
+TITLE_ROW = 1
+HEADER_ROW = 3
+PERCENT_COLUMN = 8
+
+_thin = Side(style="thin", color="777777")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+HEADER_FILL = PatternFill("solid", fgColor="E6E9EE")
+SECTION_FILL = PatternFill("solid", fgColor="F2F4F7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def headers() -> list[str]:
+    return [
+        "№",
+        _("Activity"),
+        _("Unit"),
+        _("Annual target"),
+        _("Quarter target"),
+        _("Done in the quarter"),
+        _("Done since the start of the year"),
+        _("Percent of annual target"),
+        _("Responsible service"),
+        _("Note"),
+    ]
+
+
+def render_xlsx(table: ReportTable, *, on: datetime.date) -> bytes:
+    """The workbook's bytes: one sheet, the title merged across the table, the header frozen."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Quarter %(quarter)s") % {"quarter": table.quarter_roman}
+    columns = len(WIDTHS)
+
+    sheet.cell(TITLE_ROW, 1, table.title).font = Font(bold=True, size=12)
+    sheet.cell(TITLE_ROW, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=columns)
+    sheet.row_dimensions[TITLE_ROW].height = 34
+    sheet.cell(TITLE_ROW + 1, 1, table.centre).font = Font(italic=True)
+
+    for column, (text, width) in enumerate(zip(headers(), WIDTHS, strict=True), start=1):
+        cell = sheet.cell(HEADER_ROW, column, text)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+    row_number = HEADER_ROW
+    for row in table.rows:
+        row_number += 1
+        if row.kind == SECTION:
+            cell = sheet.cell(row_number, 1, f"{row.number}. {row.activity}")
+            cell.font = Font(bold=True)
+            sheet.merge_cells(start_row=row_number, start_column=1, end_row=row_number, end_column=columns)
+            for column in range(1, columns + 1):
+                sheet.cell(row_number, column).fill = SECTION_FILL
+                sheet.cell(row_number, column).border = BORDER
+            continue
+        figures = row.kind == FIGURES
+        values = [
+            row.number,
+            row.activity,
+            row.unit,
+            row.annual_target if figures else None,
+            row.quarter_target if figures else None,
+            row.done_in_quarter if figures else None,
+            row.done_to_date if figures else None,
+            # A fraction shown as a percentage: Excel computes with it like any number.
+            row.percent / 100 if figures and row.percent is not None else None,
+            row.responsible,
+            row.note,
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row_number, column, value)
+            cell.border = BORDER
+            cell.alignment = WRAP
+            if 4 <= column <= 7:
+                cell.number_format = "#,##0"
+        sheet.cell(row_number, PERCENT_COLUMN).number_format = "0.0%"
+        sheet.cell(row_number, 2).alignment = Alignment(wrap_text=True, vertical="top", indent=2 * row.level)
+
+    row_number += 2
+    sheet.cell(row_number, 2, f"{_('Director')}: ____________________  {table.director}")
+    sheet.cell(row_number + 1, 2, f"{_('Date')}: {on:%d.%m.%Y}")
+
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = False
+    sheet.oddFooter.right.text = _("Page &P of &N")
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
