@@ -12,7 +12,7 @@ from django.utils.dates import MONTHS
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from services.access import Access, access_for
 from services.models import Organization, Service
@@ -218,6 +218,7 @@ def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """The manager's month: which services completed it, and which figures are still missing."""
     _check_month(month)
@@ -244,6 +245,7 @@ def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def history(request: HttpRequest, indicator: int) -> HttpResponse:
     """Every change of an indicator's figures, for the services the person may read."""
     indicator_obj = get_object_or_404(
@@ -254,7 +256,14 @@ def history(request: HttpRequest, indicator: int) -> HttpResponse:
     if access.manages(plan.organization_id) or access.reviews(plan.organization):
         services = None
     else:
-        services = [s for s in access.entry_services() if s.organization_id == plan.organization_id]
+        # Staff and heads see their own services' figures, of items their services answer for.
+        item = indicator_obj.item
+        responsible = {s.pk for s in item.services.all()}
+        services = [
+            s
+            for s in access.entry_services()
+            if s.organization_id == plan.organization_id and (item.all_services or s.pk in responsible)
+        ]
         if not services:
             raise PermissionDenied
     return render(
