@@ -24,9 +24,9 @@ class Report(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="reports")
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
-    # The day the first version was sent: whether the report came on time is judged by it, so
-    # a report returned for correction and sent again does not turn late.
-    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    # The day (by the plan's clock, plans.clock.today) the first version was sent: whether the
+    # report came on time is judged by it, so a report returned and sent again does not turn late.
+    first_submitted_on = models.DateField(_("first submitted on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -50,7 +50,7 @@ class Report(models.Model):
                 violation_error_message=_("Unknown report state."),
             ),
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(first_submitted_at__isnull=False),
+                condition=Q(state="draft") | Q(first_submitted_on__isnull=False),
                 name="report_sent_has_first_submission",
                 violation_error_message=_("A report that was sent has a first submission date."),
             ),
@@ -124,6 +124,8 @@ class ReportVersion(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"))
+    # The date printed on the document (the plan's clock, which a demo pins).
+    submitted_on = models.DateField(_("date on the report"))
 
     class Meta:
         verbose_name = _("report version")

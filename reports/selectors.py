@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
-from django.utils import timezone
 
 from plans.clock import today
 from plans.models import Plan
@@ -69,7 +68,7 @@ def report_list(access: Access, year: int) -> list[ListRow]:
             report = reports.get((plan.pk, quarter))
             state = report.state if report else Report.State.DRAFT
             due = rules.due_date(plan.year, quarter, due_day)
-            sent_on = _local_date(report.first_submitted_at) if report and report.first_submitted_at else None
+            sent_on = report.first_submitted_on if report else None
             rows.append(
                 ListRow(
                     plan=plan,
@@ -126,7 +125,7 @@ def report_page(plan: Plan, quarter: int) -> ReportPage:
     else:
         table = build_table(plan, quarter, notes=notes_of(report))
     due = rules.due_date(plan.year, quarter, _due_day(plan))
-    sent_on = _local_date(report.first_submitted_at) if report and report.first_submitted_at else None
+    sent_on = report.first_submitted_on if report else None
     return ReportPage(
         plan=plan,
         quarter=quarter,
@@ -153,7 +152,3 @@ def _due_day(plan: Plan) -> int:
     # The region sets the day; a centre with no region above it keeps the usual 5th.
     parent = plan.organization.parent
     return parent.report_due_day if parent else DEFAULT_DUE_DAY
-
-
-def _local_date(moment: datetime.datetime) -> datetime.date:
-    return timezone.localdate(moment)

@@ -101,7 +101,7 @@ def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
 def report_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter)
     table, version = current_table(plan, quarter)
-    on = today() if version is None else version.submitted_at.date()
+    on = today() if version is None else version.submitted_on
     number = version.number if version else None
     return _download(render_xlsx(table, on=on), XLSX, _filename(table, "xlsx", number))
 
@@ -124,9 +124,7 @@ def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
         ReportVersion.objects.defer("pdf"), report__plan=plan, report__quarter=quarter, number=number
     )
     table = version_table(version)
-    return _download(
-        render_xlsx(table, on=version.submitted_at.date()), XLSX, _filename(table, "xlsx", number)
-    )
+    return _download(render_xlsx(table, on=version.submitted_on), XLSX, _filename(table, "xlsx", number))
 
 
 @login_required

@@ -111,21 +111,22 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
             _("These indicators are behind and need a note before the report is sent: %(items)s")
             % {"items": ", ".join(_row_name(table, row) for row in missing)}
         )
-    now = timezone.now()
+    now, on = timezone.now(), today()
     number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     version = ReportVersion.objects.create(
         report=report,
         number=number,
         table=table.to_json(),
-        pdf=render_pdf(table, on=today()),
+        pdf=render_pdf(table, on=on),
         language=translation.get_language() or "uz",
         submitted_by=acting_user,
         submitted_at=now,
+        submitted_on=on,
     )
     report.state = Report.State.SUBMITTED
-    if report.first_submitted_at is None:
-        report.first_submitted_at = now
-    report.save(update_fields=["state", "first_submitted_at", "updated_at"])
+    if report.first_submitted_on is None:
+        report.first_submitted_on = on
+    report.save(update_fields=["state", "first_submitted_on", "updated_at"])
     ReportEvent.objects.create(
         report=report, version=version, action=ReportEvent.Action.SUBMITTED, acting_user=acting_user
     )

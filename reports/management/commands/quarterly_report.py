@@ -76,7 +76,7 @@ class Command(BaseCommand):
             if version is not None:
                 return bytes(version.pdf)
             return render_pdf(table, on=today(), draft=True)
-        return render_xlsx(table, on=today() if version is None else version.submitted_at.date())
+        return render_xlsx(table, on=today() if version is None else version.submitted_on)
 
 
 def _named(field: str, value: str) -> Q:
