@@ -30,13 +30,13 @@ def _landing_month(plan: Plan) -> int:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Managers go to the month overview, staff and heads to their (first) service's month,
+    """Managers go to the centre dashboard, staff and heads to their (first) service's month,
     reviewers to the reports; anyone else is told they have nothing to do here."""
     access = access_for(request)
     if access.is_manager:
         plan = _landing_plan(access.managed_centre_ids)
         if plan is not None:
-            return redirect("plans:entry-overview", year=plan.year, month=_landing_month(plan))
+            return redirect("plans:centre-dashboard")
     if access.entry_service_ids:
         services = [m.service for m in access.memberships if m.service_id in access.entry_service_ids]
         services.sort(key=lambda s: (s.organization_id, s.order, s.name))

@@ -88,15 +88,16 @@ def _patterns(prefix: str) -> str:
 
 
 def _nice_max(value: float) -> int:
-    """A round upper bound for an axis (1, 2, 5 × 10ⁿ) at or above `value`."""
-    if value <= 0:
-        return 1
-    step = 1
+    """A round upper bound for an axis (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ) at or above
+    `value`, at least 4 so that the four gridlines fall on whole numbers."""
+    if value <= 4:
+        return 4
+    scale = 1
     while True:
-        for factor in (1, 2, 5):
-            if step * factor >= value:
-                return step * factor
-        step *= 10
+        for factor in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8):
+            if scale * factor >= value and (scale * factor) % 4 == 0:
+                return int(scale * factor)
+        scale *= 10
 
 
 def month_label(month: int) -> str:

@@ -40,11 +40,14 @@ class Summary:
 
     @property
     def status(self) -> Status:
-        """The status the bar is drawn in: the worst one present."""
-        for status in (Status.OVERDUE, Status.BEHIND, Status.ON_TRACK, Status.DONE):
-            if self.counts.get(status):
-                return status
-        return Status.NOT_STARTED
+        """The status the progress bar is drawn in: where the average stands against the pace."""
+        if self.done_percent is None or self.expected_percent is None:
+            return Status.NO_TARGET
+        if self.done_percent >= 100:
+            return Status.DONE
+        if self.done_percent < self.expected_percent:
+            return Status.BEHIND
+        return Status.ON_TRACK
 
 
 def summarize(figures: Iterable[Figures]) -> Summary:

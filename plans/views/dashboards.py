@@ -74,7 +74,7 @@ def _filters(request: HttpRequest, plans: list[Plan], plan: Plan, month: int) ->
         "plan": plan,
         "month": month,
         "months": [(number, MONTHS[number]) for number in range(1, 13)],
-        "statuses": [status for status in Status if status != Status.NO_TARGET] + [Status.NO_TARGET],
+        "statuses": charts.STATUS_ORDER,
         "status_filter": _status(request.GET.get("status")),
         "section_filter": _int(request.GET.get("section")),
     }

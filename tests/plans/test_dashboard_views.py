@@ -179,3 +179,19 @@ def test_pages_render_in_every_language(client, demo, language):
     response = client.get(CENTRE)
     assert response.status_code == 200
     assert f'lang="{language}"' in response.content.decode()
+
+
+def test_a_manager_lands_on_the_centre_dashboard(client, demo):
+    client.force_login(demo.users["direktor"])
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == CENTRE
+
+
+def test_service_dashboard_links_only_to_its_own_entry_page(client, demo):
+    service = demo.service("abonement")
+    client.force_login(demo.users["xodim-abonement"])
+    html = client.get(service_url(service)).content.decode()
+    assert reverse("plans:entry", kwargs={"year": 2024, "month": 3, "service": service.pk}) in html
+    other = demo.service("bibliografiya")
+    assert reverse("plans:entry", kwargs={"year": 2024, "month": 3, "service": other.pk}) not in html
