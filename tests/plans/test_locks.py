@@ -105,6 +105,11 @@ class TestDecisions:
         assert MonthLock.objects.filter(plan=plan_2024, month=3).count() == 1
         assert MonthEvent.objects.filter(plan=plan_2024, month=3).count() == 2
 
+    def test_report_reason_is_shown_in_the_readers_language(self, plan_2024, demo):
+        do_close_quarter(plan_2024, 1, acting_user=demo.users["direktor"])
+        event = MonthEvent.objects.filter(plan=plan_2024).first()
+        assert event.reason_display == "Choraklik hisobot topshirildi"
+
     def test_quarter_outside_1_to_4_is_refused(self, plan_2024, demo):
         with pytest.raises(ValueError):
             do_close_quarter(plan_2024, 5, acting_user=demo.users["direktor"])
