@@ -198,11 +198,11 @@ def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
     plan = _plan(centre.pk, year)
     action = request.POST.get("action")
     reason = request.POST.get("reason", "").strip()[:255]
+    if month_state_of(plan, month) == MonthState.FUTURE:
+        return _refuse(request, _("This month has not begun yet: nothing can be entered for it."))
     if action == "reopen":
         if not reason:
             messages.error(request, _("Say why the month is reopened."))
-        elif month_state_of(plan, month) == MonthState.FUTURE:
-            return _refuse(request, _("This month has not begun yet: nothing can be entered for it."))
         else:
             do_reopen_month(plan, month, acting_user=request.user, reason=reason)
             messages.success(request, _("%(month)s is open for entry again.") % {"month": month_name(month)})

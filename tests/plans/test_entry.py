@@ -447,3 +447,11 @@ def test_another_centres_manager_is_refused(client, demo, plan_2024, abonement):
     Membership.objects.create(user=user, organization=other, role="manager")
     client.force_login(user)
     assert client.get(entry_url(plan_2024, 4, abonement)).status_code == 403
+
+
+def test_a_month_that_has_not_begun_cannot_be_closed_or_reopened(client, demo, plan_2024):
+    client.force_login(demo.users["direktor"])
+    url = reverse("plans:entry-month-lock", kwargs={"year": 2024, "month": 6})
+    for action in ("close", "reopen"):
+        assert client.post(url, {"action": action, "reason": "x"}).status_code == 403
+    assert not MonthEvent.objects.exists()
