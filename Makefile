@@ -69,3 +69,10 @@ lint: $(VENV)/.dev-installed
 messages: $(VENV)/.dev-installed
 	flock locale/.lock $(PY) manage.py makemessages --no-obsolete --no-location -l uz -l ru -l en -i '.venv/*' -i 'tests/*' -i 'staticfiles/*'
 	flock locale/.lock $(PY) manage.py compilemessages -i .venv
+
+# Server time of the main pages with 1 and with BENCH_CENTRES (default 200) centres of synthetic
+# data; writes tests/bench/results-<db>.md. SQLite in a temporary file by default; PostgreSQL with
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/akm_bench (a database for the bench only: it is
+# dropped and created again). A quick run: make bench BENCH_CENTRES=20 BENCH_RUNS=10.
+bench: $(VENV)/.dev-installed
+	$(PY) tests/bench/run.py
