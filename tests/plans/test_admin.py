@@ -1,9 +1,14 @@
-"""The plan's admin: every page answers within a pinned number of queries, and editing works."""
+"""The plan's admin: each page answers within pinned queries, editing works, and it reads in Uzbek."""
+import re
+from html.parser import HTMLParser
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from plans.models import Actual, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
 from plans.pacing import DeadlineKind
+from services.models import Organization, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +247,105 @@ def test_history_page_answers(admin_client, plan_2024, model):
     response = admin_client.get(reverse(f"admin:plans_{model._meta.model_name}_history", args=[obj.pk]))
 
     assert response.status_code == 200
+
+
+# --- The admin in Uzbek --------------------------------------------------------------------------
+
+
+class VisibleText(HTMLParser):
+    """The text a person sees on a page: text nodes outside scripts, button labels, placeholders."""
+
+    HIDDEN = {"script", "style", "noscript", "template"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.hidden_depth += 1
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") in {"submit", "button", "reset"} and attrs.get("value"):
+            self.parts.append(attrs["value"])
+        if attrs.get("placeholder"):
+            self.parts.append(attrs["placeholder"])
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.hidden_depth:
+            self.hidden_depth -= 1
+
+    def handle_data(self, data):
+        if not self.hidden_depth:
+            self.parts.append(data)
+
+
+def visible_words(response) -> set[str]:
+    parser = VisibleText()
+    parser.feed(response.content.decode())
+    return {word.lower() for word in re.findall(r"[A-Za-z]{2,}", " ".join(parser.parts))}
+
+
+# Words spelt the same in English and Uzbek, names that are not translated, and the Uzbek words
+# the English interface quotes (“barcha xizmatlar”).
+SAME_IN_UZBEK = {"import", "format", "csv", "xlsx", "axes", "id", "admin", "barcha", "xizmatlar"}
+
+
+def data_words() -> set[str]:
+    """Every word of the data the pages show (the plan's Uzbek text, names): not interface."""
+    texts = [
+        *PlanItem.objects.values_list("title", flat=True),
+        *PlanItem.objects.values_list("steps", flat=True),
+        *PlanItem.objects.values_list("note", flat=True),
+        *Indicator.objects.values_list("label", flat=True),
+        *Section.objects.values_list("title", flat=True),
+        *Deadline.objects.values_list("text", flat=True),
+        *Unit.objects.values_list("name", flat=True),
+        *Organization.objects.values_list("name", flat=True),
+        *Service.objects.values_list("name", flat=True),
+        *get_user_model().objects.values_list("username", flat=True),
+        *get_user_model().objects.values_list("first_name", flat=True),
+    ]
+    return {word.lower() for word in re.findall(r"[A-Za-z]{2,}", " ".join(texts))}
+
+
+def english_left(client, url: str) -> set[str]:
+    """English interface words that the Uzbek page still shows.
+
+    The English words of the interface are those of the English rendering that are not words
+    of the data the page shows (the plan's own Uzbek text, names, numbers).
+    """
+    english = visible_words(client.get(url, HTTP_ACCEPT_LANGUAGE="en")) - data_words() - SAME_IN_UZBEK
+    assert english, "the English page shows no interface words: the comparison would prove nothing"
+    return visible_words(client.get(url, HTTP_ACCEPT_LANGUAGE="uz")) & english
+
+
+def test_login_page_in_uzbek_has_no_english_words(client, db):
+    assert english_left(client, reverse("admin:login")) == set()
+
+
+def test_login_page_in_uzbek_asks_for_username_and_password_in_uzbek(client, db):
+    response = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="uz")
+
+    assert {"foydalanuvchi", "nomi", "parol", "kirish"} <= visible_words(response)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("admin:index"),
+        reverse("admin:plans_planitem_changelist"),
+        reverse("admin:plans_indicator_changelist"),
+        reverse("admin:plans_actual_changelist"),
+        reverse("admin:plans_planitem_add"),
+    ],
+    ids=["index", "item list", "indicator list", "actual list", "item add form"],
+)
+def test_admin_pages_in_uzbek_have_no_english_words(admin_client, plan_2024, url):
+    assert english_left(admin_client, url) == set()
+
+
+def test_item_change_form_in_uzbek_has_no_english_words(admin_client, plan_2024):
+    item = PlanItem.objects.get(plan=plan_2024, number="31")
+
+    assert english_left(admin_client, reverse("admin:plans_planitem_change", args=[item.pk])) == set()
