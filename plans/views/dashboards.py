@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.dates import MONTHS
 
 from services.access import Access, access_for
-from services.models import Organization, Service
+from services.models import Membership, Organization, Service
 
 from .. import charts
 from ..clock import today
@@ -55,7 +55,9 @@ def _choose_month(request: HttpRequest, plan: Plan) -> int:
 
 def _visible_centres(access: Access) -> list[Organization]:
     """Centres whose whole dashboard this person may read: managed ones, then reviewed ones."""
-    centres = {m.organization_id: m.organization for m in access.memberships if m.role == "manager"}
+    centres = {
+        m.organization_id: m.organization for m in access.memberships if m.role == Membership.Role.MANAGER
+    }
     if access.is_reviewer:
         for centre in Organization.objects.filter(parent_id__in=access.reviewing_centre_ids).order_by("name"):
             centres.setdefault(centre.pk, centre)
