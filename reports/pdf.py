@@ -19,6 +19,29 @@ from .tables import ReportTable
 
 STYLESHEET = "css/report.css"
 
+# What the report's markup needs of a browser's default stylesheet. WeasyPrint's own (the full
+# HTML5 one) is matched against every element and costs about a fifth of the PDF's time.
+USER_AGENT_CSS = """
+html, body, div, section, header, footer, p, h1, h2 { display: block }
+head, style, title, script { display: none }
+table { display: table; border-collapse: separate }
+thead { display: table-header-group } tbody { display: table-row-group }
+tr { display: table-row } td, th { display: table-cell }
+th, h1, h2, strong { font-weight: bold }
+p, h1, h2 { margin: .5em 0 }
+"""
+
+
+class _ReportHTML(HTML):
+    """The report's document with the small default stylesheet above.
+
+    Overrides WeasyPrint's internal `_ua_stylesheets`; should a later WeasyPrint rename it, the
+    full default stylesheet is used again and the report is only slower, never different.
+    """
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        return [_user_agent_stylesheet()]
+
 
 def report_html(table: ReportTable, *, on: datetime.date, draft: bool) -> str:
     """The HTML WeasyPrint lays out (the print stylesheet is passed to it separately)."""
@@ -39,7 +62,7 @@ def report_html(table: ReportTable, *, on: datetime.date, draft: bool) -> str:
 def render_pdf(table: ReportTable, *, on: datetime.date, draft: bool = False) -> bytes:
     """The report's PDF: A4 landscape, header row on every page, page X of Y, fonts embedded."""
     stylesheet, fonts = _stylesheet()
-    document = HTML(string=report_html(table, on=on, draft=draft), base_url=_static_root())
+    document = _ReportHTML(string=report_html(table, on=on, draft=draft), base_url=_static_root())
     return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
@@ -52,6 +75,11 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
     if path is None:
         raise FileNotFoundError(f"static file {STYLESHEET} not found")
     return CSS(filename=path, font_config=fonts), fonts
+
+
+@cache
+def _user_agent_stylesheet() -> CSS:
+    return CSS(string=USER_AGENT_CSS)
 
 
 def _static_root() -> str:

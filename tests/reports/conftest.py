@@ -20,8 +20,14 @@ class World:
         return self.demo.plan
 
 
+@pytest.fixture(autouse=True)
+def quick_passwords(settings):
+    """Hash the demo's passwords cheaply: the slow default hasher dominated these tests' setup."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username: str, centre: Organization, role: str, service=None):
-    user = get_user_model().objects.create_user(username=username, password="x", first_name=username)
+    user = get_user_model().objects.create_user(username=username, password=None, first_name=username)
     Membership.objects.create(user=user, organization=centre, role=role, service=service)
     return user
 
