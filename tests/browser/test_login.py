@@ -9,7 +9,7 @@ def test_login_page_speaks_uzbek_and_logs_in(page, log_in, demo):
     assert page.locator("html").get_attribute("lang") == "uz"
     log_in("direktor")
     assert "/login/" not in page.url
-    assert page.locator(".who").inner_text().strip()
+    assert page.locator("header .who").inner_text().strip() == "Direktor (demo)"
 
 
 def test_wrong_password_is_refused_with_a_message(page, log_in, demo):
