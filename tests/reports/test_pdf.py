@@ -108,3 +108,9 @@ def test_page_counter_text_splits_a_translated_sentence_around_counters():
     assert _counter_text("Page %(page)s of %(pages)s", page="counter(page)", pages="counter(pages)") == (
         '"Page " counter(page) " of " counter(pages)'
     )
+
+
+def test_pdf_ends_with_a_summary_page_with_the_status_chart(pdf):
+    last = _flat(pdf.pages[-1].extract_text())
+    assert "Holatlar bo‘yicha xulosa" in last
+    assert "Ortda" in last or "ortda" in last
