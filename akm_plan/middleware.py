@@ -1,9 +1,14 @@
-"""Request-level security: the Content-Security-Policy header, and the client's address behind a proxy."""
+"""Request-level concerns: the CSP header, the client's address behind a proxy, a lost database."""
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 # Everything the app shows comes from itself: no CDN (district centres may be offline), no
 # inline script or style, so injected markup cannot run. `data:` images are for the admin's
@@ -56,3 +61,28 @@ def client_ip_address(request: HttpRequest) -> str | None:
     if len(forwarded) < settings.PROXY_COUNT or settings.PROXY_COUNT < 1:
         return remote
     return forwarded[-settings.PROXY_COUNT]
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 with a short localized page when the database cannot be reached.
+
+    While PostgreSQL restarts, every request fails to connect; a generic 500 would suggest a
+    fault in the application and be logged as one. The page is rendered without the request so
+    that nothing in it (the user, the session) reaches for the database again. Django closes the
+    broken connection at the end of the request, and the next one connects afresh
+    (CONN_HEALTH_CHECKS), so the app recovers as soon as the database is back.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Database unavailable: %s", exception)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "60"
+        return response

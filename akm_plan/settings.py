@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # A database that cannot be reached (restarting) answers 503 with a page saying so.
+    "akm_plan.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "akm_plan.urls"
