@@ -9,6 +9,7 @@ import psycopg2
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from plans.models import Plan
 from services.demo import DISTRICT, REGIONAL, SERVICES, load_demo
@@ -54,6 +55,14 @@ def fixed_today(settings):
     """Every test runs on 3 April 2024 (Q1 just ended, its lock day not passed) unless it says so."""
     settings.AKM_TODAY = datetime.date(2024, 4, 3)
     return settings.AKM_TODAY
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Uzbek), whatever the previous one activated."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @dataclass
