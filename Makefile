@@ -74,5 +74,6 @@ messages: $(VENV)/.dev-installed
 # data; writes tests/bench/results-<db>.md. SQLite in a temporary file by default; PostgreSQL with
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/akm_bench (a database for the bench only: it is
 # dropped and created again). A quick run: make bench BENCH_CENTRES=20 BENCH_RUNS=10.
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.dev-installed .env
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/reports.py
