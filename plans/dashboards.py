@@ -7,10 +7,11 @@ by service, by status), orders what needs attention, and picks what falls due so
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Max
+from django.urls import reverse
 
 from services.models import Organization, Service
 
@@ -67,11 +68,23 @@ def summarize(figures: Iterable[Figures]) -> Summary:
 
 
 @dataclass(frozen=True)
+class EntryLink:
+    """A responsible service and its entry page for the dashboard's month."""
+
+    service: Service
+    url: str
+
+
+@dataclass(frozen=True)
 class Row:
     """An indicator's line on a dashboard: its figures and who is responsible for it."""
 
     figures: Figures
     services: list[Service]
+    # The indicator's page at the dashboard's month, and where each responsible service enters
+    # the figure: computed once here rather than with {% url %} in every table that lists the row.
+    url: str = ""
+    entry_links: list[EntryLink] = field(default_factory=list)
 
     @property
     def shortfall(self) -> int:
@@ -166,6 +179,17 @@ def default_month(plan: Plan, today_month: int | None) -> int:
     return today_month or 1
 
 
+# An id no row has, reversed in place of the real one (see url_for_each).
+_ANY_ID = 2_147_483_647
+
+
+def url_for_each(name: str, key: str, **kwargs: object) -> Callable[[int], str]:
+    """reverse(name, kwargs={key: id, **kwargs}) for any id, from a single reverse: a dashboard
+    links each of its hundred rows several times, and reverse() per link cost a fifth of it."""
+    before, after = reverse(name, kwargs={key: _ANY_ID, **kwargs}).split(str(_ANY_ID))
+    return lambda pk: f"{before}{pk}{after}"
+
+
 def _worst_first(rows: Iterable[Row]) -> list[Row]:
     return sorted(
         (row for row in rows if row.figures.status in ATTENTION),
@@ -191,7 +215,19 @@ def build_dashboard(
     figures = indicator_figures(plan, month, services=[service] if service else None)
     if section is not None:
         figures = [f for f in figures if f.item.section_id == section.pk]
-    rows = [Row(f, responsible(f, centre_services)) for f in figures]
+    indicator_url = url_for_each("plans:indicator", "indicator")
+    entry_url = url_for_each("plans:entry", "service", year=plan.year, month=month)
+    rows = []
+    for f in figures:
+        services = responsible(f, centre_services)
+        rows.append(
+            Row(
+                f,
+                services,
+                url=f"{indicator_url(f.indicator.pk)}?month={month}",
+                entry_links=[EntryLink(s, entry_url(s.pk)) for s in services],
+            )
+        )
 
     sections = []
     for plan_section in plan_sections:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.dates import MONTHS
 
 from services.access import Access, access_for
@@ -131,6 +132,9 @@ def service_dashboard(request: HttpRequest, service: int) -> HttpResponse:
         centre=service_obj.organization,
         service=service_obj,
         may_see_centre=access.can_view_centre(service_obj.organization),
+        service_entry_url=reverse(
+            "plans:entry", kwargs={"year": plan.year, "month": month, "service": service_obj.pk}
+        ),
         dashboard=dashboard,
         rows=dashboard.listed(context["status_filter"]),
         status_chart=charts.status_summary(dashboard.summary.counts, prefix="service"),
