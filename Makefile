@@ -77,3 +77,4 @@ messages: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed .env
 	$(PY) tests/bench/run.py
 	$(PY) tests/bench/reports.py
+	$(PY) tests/bench/load.py

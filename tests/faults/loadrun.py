@@ -60,6 +60,35 @@ def recreate_database(url: str) -> None:
     connection.close()
 
 
+def drop_database(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=parts.username,
+        password=parts.password,
+        host=parts.hostname,
+        port=parts.port or 5432,
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+    connection.close()
+
+
+def conflict_message() -> str:
+    """The entry page's conflict notice in Uzbek, as the page writes it (HTML-escaped)."""
+    from django.utils import translation
+    from django.utils.html import escape
+
+    with translation.override("uz"):
+        return escape(
+            translation.gettext(
+                "Someone else saved some of these figures while you were entering. Nothing was saved. "
+                "Compare the rows marked below: save again to keep your values, or correct them."
+            )
+        )
+
+
 def server_environment(database_url: str) -> dict[str, str]:
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST"))

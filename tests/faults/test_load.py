@@ -18,10 +18,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import translation
-from django.utils.html import escape
 
-from .loadrun import Gunicorn, free_port, lost_or_doubled, prepare_database, run_load, service_ids, summary
+from .loadrun import (
+    Gunicorn,
+    conflict_message,
+    drop_database,
+    free_port,
+    lost_or_doubled,
+    prepare_database,
+    run_load,
+    service_ids,
+    summary,
+)
 
 LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 RESTART_SECONDS = float(os.environ.get("RESTART_SECONDS", "30"))
@@ -39,16 +47,6 @@ pytestmark = [
 ]
 
 
-def conflict_message() -> str:
-    with translation.override("uz"):
-        return escape(
-            translation.gettext(
-                "Someone else saved some of these figures while you were entering. Nothing was saved. "
-                "Compare the rows marked below: save again to keep your values, or correct them."
-            )
-        )
-
-
 def suite_server_url(name: str) -> str:
     """A database named `name` on the PostgreSQL server the suite runs against."""
     user = DATABASE.get("USER") or "postgres"
@@ -64,19 +62,22 @@ def report(outcome, gunicorn: Gunicorn) -> str:
 def test_concurrent_saves_are_each_stored_once_and_collisions_reported_as_conflicts():
     url = suite_server_url(f"akm_load_{os.getpid()}")
     prepare_database(url)
-    with Gunicorn(url) as gunicorn:
-        outcome = run_load(
-            gunicorn.port,
-            service_ids(url),
-            seconds=LOAD_SECONDS,
-            max_saves=MAX_SAVES,
-            conflict_message=conflict_message(),
-        )
-        assert outcome.server_errors == 0 and outcome.failures == [], report(outcome, gunicorn)
-    print(f"\n{summary(outcome)}")
-    assert outcome.acknowledged, summary(outcome)
-    assert outcome.conflicts > 0 and outcome.conflict_pages_without_message == 0, summary(outcome)
-    assert lost_or_doubled(outcome, url) == {}
+    try:
+        with Gunicorn(url) as gunicorn:
+            outcome = run_load(
+                gunicorn.port,
+                service_ids(url),
+                seconds=LOAD_SECONDS,
+                max_saves=MAX_SAVES,
+                conflict_message=conflict_message(),
+            )
+            assert outcome.server_errors == 0 and outcome.failures == [], report(outcome, gunicorn)
+        print(f"\n{summary(outcome)}")
+        assert outcome.acknowledged, summary(outcome)
+        assert outcome.conflicts > 0 and outcome.conflict_pages_without_message == 0, summary(outcome)
+        assert lost_or_doubled(outcome, url) == {}
+    finally:
+        drop_database(url)
 
 
 class PrivatePostgres:
