@@ -1,13 +1,34 @@
-"""Template helpers for the dashboards: the progress bar chart of a row or a summary."""
+"""Template helpers for the dashboards: progress bars, and the rows of the indicator tables.
+
+The tables' rows are built here as plain strings rather than in template loops: a centre's
+plan lists about fifty indicators in up to three tables, and resolving each row's dozen values
+through the template language (or format_html, whose escaping checks every value for lazy
+strings) took most of the page's time. Every value still goes through `_e` (the standard
+library's html.escape, which is what Django's escape calls) unless it is markup built here, and
+numbers, dates and labels are localized and translated by the same Django functions as before.
+"""
+
+import datetime
+import html
+import unicodedata
+from collections.abc import Iterable, Sequence
 
 from django import template
-from django.utils.safestring import SafeString
+from django.template.defaultfilters import date, floatformat
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 from .. import charts
-from ..dashboards import Summary
+from ..dashboards import Row, Summary
 from ..figures import Figures
 
 register = template.Library()
+
+# How much of an item's title the tables show.
+TITLE_CHARS = 90
 
 
 @register.simple_tag
@@ -22,3 +43,109 @@ def progress_bar(figures: Figures | Summary) -> SafeString:
 def count_of(counts: dict, status: str) -> int:
     """How many indicators of a summary have this status (0 when none)."""
     return counts.get(status, 0)
+
+
+def _e(value: object) -> str:
+    """A value as escaped text, as {{ value }} renders it (numbers localized, None as "None")."""
+    return html.escape(str(localize(value)))
+
+
+def _title(f: Figures) -> str:
+    """The item's title, shortened as |truncatechars does, with the indicator's label if any."""
+    title = unicodedata.normalize("NFC", f.item.title)
+    if len(title) > TITLE_CHARS:  # shorter titles come back from Truncator unchanged
+        title = Truncator(title).chars(TITLE_CHARS)
+    if f.indicator.label:
+        return f"{_e(title)} · {_e(f.indicator.label)}"
+    return _e(title)
+
+
+def _status(f: Figures) -> str:
+    return f'<span class="status status-{_e(f.status)}">{_e(f.status.label)}</span>'
+
+
+def _who(row: Row, service_entry_url: str | None) -> str:
+    """Who enters the figure: on a service's dashboard its own entry page, else each responsible
+    service's."""
+    if service_entry_url:
+        return f'<a class="entry-link" href="{_e(service_entry_url)}">{_e(gettext("Enter the figure"))}</a>'
+    if not row.entry_links:
+        return f'<span class="muted">{_e(gettext("No service named"))}</span>'
+    return "".join(
+        f'<a class="entry-link" href="{_e(link.url)}">{_e(link.service.name)}</a>' for link in row.entry_links
+    )
+
+
+@register.simple_tag
+def indicator_rows(rows: Sequence[Row]) -> SafeString:
+    """The indicator list's rows, under a heading row for each section."""
+    if not rows:
+        return mark_safe(f'<tr><td colspan="8">{_e(gettext("No indicators match."))}</td></tr>')
+    parts = []
+    section_id = None
+    # Rows entered together share a day: each day is formatted once.
+    days: dict[datetime.date, str] = {}
+    for row in rows:
+        f = row.figures
+        url = _e(row.url)
+        if f.item.section_id != section_id:
+            section_id = f.item.section_id
+            parts.append(
+                f'<tr class="section-row"><th colspan="8" scope="rowgroup">{_e(f.item.section)}</th></tr>'
+            )
+        if f.last_entry_at:
+            day = template_localtime(f.last_entry_at).date()
+            if day not in days:
+                days[day] = _e(date(day, "SHORT_DATE_FORMAT"))
+            last_entry = f'<a href="{url}#history">{days[day]}</a>'
+        else:
+            last_entry = '<span class="muted">–</span>'
+        sub = ' class="sub"' if f.item.parent_id else ""
+        percent = "" if f.percent is None else f' <span class="pct">{_e(floatformat(f.percent, 0))}%</span>'
+        parts.append(
+            f"<tr><td>{_e(f.item.number)}</td>"
+            f'<td{sub}><a href="{url}">{_title(f)}</a></td>'
+            f"<td>{_e(f.item.unit)}</td>"
+            f'<td class="num">{"–" if f.annual_target is None else _e(f.annual_target)}</td>'
+            f'<td class="num"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
+            f"<td>{progress_bar(f)}{percent}</td>"
+            f"<td>{_status(f)}</td>"
+            f"<td>{last_entry}</td></tr>"
+        )
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def attention_rows(rows: Iterable[Row], service_entry_url: str | None = None) -> SafeString:
+    """The rows of the list of indicators behind or overdue."""
+    parts = []
+    for row in rows:
+        f, url = row.figures, _e(row.url)
+        parts.append(
+            f'<tr class="row-{_e(f.status)}"><td><a href="{url}">{_e(f.item.number)}</a></td>'
+            f'<td class="what"><a href="{url}">{_title(f)}</a>'
+            f' <span class="muted">({_e(f.item.unit)})</span></td>'
+            f"<td>{_status(f)}</td>"
+            f'<td class="num"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
+            f'<td class="num">{_e(f.expected)}</td><td class="num">{_e(f.annual_target)}</td>'
+            f'<td class="num">{_e(row.shortfall)}</td>'
+            f'<td class="who">{_who(row, service_entry_url)}</td></tr>'
+        )
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def due_rows(rows: Iterable[Row], service_entry_url: str | None = None) -> SafeString:
+    """The rows of the list of indicators falling due soon."""
+    parts = []
+    for row in rows:
+        f, url = row.figures, _e(row.url)
+        parts.append(
+            f'<tr><td><a href="{url}">{_e(f.item.number)}</a></td>'
+            f'<td class="what"><a href="{url}">{_title(f)}</a></td>'
+            f"<td>{_e(f.item.deadline.text)}</td>"
+            f'<td class="num"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
+            f'<td class="num">{_e(f.annual_target)}</td>'
+            f'<td class="who">{_who(row, service_entry_url)}</td></tr>'
+        )
+    return mark_safe("".join(parts))
