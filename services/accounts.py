@@ -3,7 +3,8 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from .demo import DEMO_GROUP
+# Demo accounts (made by `manage.py load_demo`) belong to this group.
+DEMO_GROUP = "demo"
 
 
 def is_demo_account(user: AbstractBaseUser) -> bool:

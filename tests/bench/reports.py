@@ -65,10 +65,10 @@ def main() -> None:
     from django.utils import translation
 
     from plans.clock import today
+    from plans.demo import DISTRICT, load_demo
     from plans.models import Plan
     from reports.pdf import _ReportHTML, _static_root, _stylesheet, report_html
     from reports.selectors import current_table
-    from services.demo import DISTRICT, load_demo
     from services.models import Membership
 
     call_command("migrate", verbosity=0)

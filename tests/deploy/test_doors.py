@@ -6,8 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from akm_plan.middleware import client_ip_address
-from services.accounts import AccountBackend
-from services.demo import DEMO_GROUP
+from services.accounts import DEMO_GROUP, AccountBackend
 
 from .csp import csp_violations
 

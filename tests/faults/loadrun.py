@@ -446,7 +446,7 @@ def history_of_cells(
 
 
 def service_ids(database_url: str) -> dict[str, int]:
-    from services.demo import DISTRICT, SERVICES
+    from plans.demo import DISTRICT, SERVICES
 
     parts = urllib.parse.urlsplit(database_url)
     connection = psycopg2.connect(

@@ -19,11 +19,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from plans.demo import PLAN_FILE
 from plans.exchange import PlanImportError, import_plan
 from plans.forms import MAX_VALUE, WholeNumberField
 from plans.models import Actual, Deadline, Indicator, MonthEvent, Plan, PlanItem, Section, Target, Unit
 from plans.resources import ActualResource, parse_whole_number
-from services.demo import PLAN_FILE
 from services.models import Organization, Service
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from plans.demo import PLAN_FILE
 from plans.exchange import PlanImportError, import_plan, plan_to_json, plan_to_xlsx, read_plan_file
 from plans.models import Deadline, Indicator, Plan, PlanItem, Section, Target
-from services.demo import PLAN_FILE
 from services.models import Organization
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.db.models import Count, Sum
 
+from plans.demo import PLAN_FILE
 from plans.models import Actual, Indicator, PlanItem
-from services.demo import PLAN_FILE
 
 pytestmark = pytest.mark.django_db
 

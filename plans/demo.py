@@ -12,16 +12,16 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from plans.exchange import import_plan
-from plans.models import Actual, Indicator, Plan
+from services.accounts import DEMO_GROUP
 from services.models import Membership, Organization, Service
+
+from .exchange import import_plan
+from .models import Actual, Indicator, Plan
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 PLAN_FILE = FIXTURES / "plan-2024.json"
 DONE_FILE = FIXTURES / "done-2024.json"
 
-# Demo accounts belong to this group, so production settings can refuse them.
-DEMO_GROUP = "demo"
 
 NATIONAL = "Alisher Navoiy nomidagi O‘zbekiston Milliy kutubxonasi"
 REGIONAL = "Jizzax viloyat axborot-kutubxona markazi"
