@@ -106,6 +106,8 @@ class Group:
     name: str
     summary: Summary
     obj: Section | Service
+    # A service's dashboard at the same year and month (sections link within the page instead).
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -236,12 +238,24 @@ def build_dashboard(
             sections.append(Group(plan_section.pk, str(plan_section), summarize(members), plan_section))
 
     services = []
+    service_url = url_for_each("plans:service-dashboard", "service")
+    responsible_ids = [{s.pk for s in row.services} for row in rows]
     for centre_service in centre_services:
         if service is not None and centre_service.pk != service.pk:
             continue
-        members = [row.figures for row in rows if centre_service in row.services]
+        members = [
+            row.figures for row, ids in zip(rows, responsible_ids, strict=True) if centre_service.pk in ids
+        ]
         if members:
-            services.append(Group(centre_service.pk, centre_service.name, summarize(members), centre_service))
+            services.append(
+                Group(
+                    centre_service.pk,
+                    centre_service.name,
+                    summarize(members),
+                    centre_service,
+                    url=f"{service_url(centre_service.pk)}?year={plan.year}&month={month}",
+                )
+            )
 
     done_by = {
         c.service_id: c

@@ -67,10 +67,13 @@ def _status(f: Figures) -> str:
 def _who(row: Row, service_entry_url: str | None) -> str:
     """Who enters the figure: on a service's dashboard its own entry page, else each responsible
     service's."""
+    # Translated outside the f-strings: xgettext does not look inside them.
     if service_entry_url:
-        return f'<a class="entry-link" href="{_e(service_entry_url)}">{_e(gettext("Enter the figure"))}</a>'
+        text = gettext("Enter the figure")
+        return f'<a class="entry-link" href="{_e(service_entry_url)}">{_e(text)}</a>'
     if not row.entry_links:
-        return f'<span class="muted">{_e(gettext("No service named"))}</span>'
+        text = gettext("No service named")
+        return f'<span class="muted">{_e(text)}</span>'
     return "".join(
         f'<a class="entry-link" href="{_e(link.url)}">{_e(link.service.name)}</a>' for link in row.entry_links
     )
@@ -80,7 +83,8 @@ def _who(row: Row, service_entry_url: str | None) -> str:
 def indicator_rows(rows: Sequence[Row]) -> SafeString:
     """The indicator list's rows, under a heading row for each section."""
     if not rows:
-        return mark_safe(f'<tr><td colspan="8">{_e(gettext("No indicators match."))}</td></tr>')
+        text = gettext("No indicators match.")
+        return mark_safe(f'<tr><td colspan="8">{_e(text)}</td></tr>')
     parts = []
     section_id = None
     # Rows entered together share a day: each day is formatted once.
