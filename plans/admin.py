@@ -1,11 +1,13 @@
 """The admin where a plan is built and corrected: plans, items with indicators, targets, actuals."""
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+
+from services.access import access_for
 
 from .models import Actual, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
 from .resources import ActualResource, IndicatorResource
@@ -197,6 +199,29 @@ class ActualAdmin(ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryA
     readonly_fields = ("entered_by", "entered_at")
     ordering = ("indicator__item__order", "indicator__order", "month")
     resource_classes = [ActualResource]
+
+    # Figures are entered on the entry pages, where roles and open months are enforced. In the
+    # admin only administrators (superusers) correct them; anyone else with admin access may
+    # at most read their own centre's figures.
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Actual]:
+        actuals = super().get_queryset(request)
+        if request.user.is_superuser:
+            return actuals
+        access = access_for(request)
+        own_centres = Q(service__organization_id__in=access.managed_centre_ids)
+        return actuals.filter(own_centres | Q(service_id__in=access.entry_service_ids))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Actual | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Actual | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
 
     def save_model(self, request, obj, form, change) -> None:
         obj.entered_by = request.user
