@@ -7,7 +7,8 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# between browser steps are still plain synchronous calls.
+# between browser steps are still plain synchronous calls. (Processes that tests start must
+# not inherit this: see tests/deploy, which removes it from their environment.)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

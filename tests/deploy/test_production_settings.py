@@ -11,7 +11,9 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 def production_environment(**overrides: str) -> dict[str, str]:
-    inherited = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    # Not passed on: the test run's database and settings, and the async-safety switch the
+    # browser tests set for their own process.
+    inherited = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {key: value for key, value in os.environ.items() if key not in inherited}
     environment.update(
         DEBUG="0",
