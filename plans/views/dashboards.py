@@ -65,11 +65,6 @@ def _visible_centres(access: Access) -> list[Organization]:
     return list(centres.values())
 
 
-def _nav(access: Access) -> dict:
-    """What the menu offers: the person's own services' dashboards (read from memberships)."""
-    return {"nav_services": [m.service for m in access.memberships if m.service_id]}
-
-
 def _filters(request: HttpRequest, plans: list[Plan], plan: Plan, month: int) -> dict:
     return {
         "plans": plans,
@@ -101,7 +96,6 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
     context = _filters(request, plans, plan, month)
     dashboard = build_dashboard(plan, month, section_id=context["section_filter"])
     context.update(
-        _nav(access),
         may_see_centre=True,
         centre=centre,
         centres=centres,
@@ -128,7 +122,6 @@ def service_dashboard(request: HttpRequest, service: int) -> HttpResponse:
     context = _filters(request, plans, plan, month)
     dashboard = build_dashboard(plan, month, service=service_obj, section_id=context["section_filter"])
     context.update(
-        _nav(access),
         centre=service_obj.organization,
         service=service_obj,
         may_see_centre=access.can_view_centre(service_obj.organization),
@@ -171,7 +164,7 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
     access = access_for(request)
     indicator_obj = get_object_or_404(
         Indicator.objects.select_related(
-            "item__plan__organization", "item__section", "item__unit", "item__deadline", "item__parent"
+            "item__plan__organization", "item__section", "item__unit", "item__deadline"
         ).prefetch_related("item__services"),
         pk=indicator,
     )
@@ -209,7 +202,6 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
         for number in range(1, 13)
     ]
     context = {
-        **_nav(access),
         "month_name": MONTHS[month],
         "indicator": indicator_obj,
         "item": indicator_obj.item,
