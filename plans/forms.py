@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .entry import Conflict, EntryRow, RowEntry
@@ -55,6 +58,33 @@ class WholeNumberField(forms.CharField):
         return
 
 
+class PlainInputMixin:
+    """An <input> rendered in Python rather than through Django's widget template.
+
+    An entry page holds four inputs per indicator, hundreds in all, and rendering each through
+    a template was a third of the page's time. The markup is what `input.html` writes.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        value_attr = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            value_attr,
+            flatatt(widget["attrs"]),
+        )
+
+
+class PlainTextInput(PlainInputMixin, forms.TextInput):
+    pass
+
+
+class PlainHiddenInput(PlainInputMixin, forms.HiddenInput):
+    pass
+
+
 @dataclass(frozen=True)
 class RowFields:
     value: forms.BoundField
@@ -77,13 +107,13 @@ class MonthEntryForm(forms.Form):
             name = " ".join(filter(None, [row.item.number, row.indicator.label]))
             self.fields[f"value-{pk}"] = WholeNumberField(
                 initial=own.value if own else None,
-                widget=forms.TextInput(
+                widget=PlainTextInput(
                     attrs={
                         "inputmode": "numeric",
                         "autocomplete": "off",
                         "class": "value",
                         "size": 7,
-                        "aria-label": _("%(row)s: done this month") % {"row": name},
+                        "aria-label": gettext("%(row)s: done this month") % {"row": name},
                     }
                 ),
             )
@@ -91,19 +121,19 @@ class MonthEntryForm(forms.Form):
                 required=False,
                 max_length=500,
                 initial=own.note if own else "",
-                widget=forms.TextInput(
+                widget=PlainTextInput(
                     attrs={
                         "class": "note",
                         "autocomplete": "off",
-                        "aria-label": _("%(row)s: note") % {"row": name},
+                        "aria-label": gettext("%(row)s: note") % {"row": name},
                     }
                 ),
             )
             self.fields[f"was-{pk}"] = WholeNumberField(
-                initial=own.value if own else None, widget=forms.HiddenInput
+                initial=own.value if own else None, widget=PlainHiddenInput
             )
             self.fields[f"was_note-{pk}"] = forms.CharField(
-                required=False, strip=False, initial=own.note if own else "", widget=forms.HiddenInput
+                required=False, strip=False, initial=own.note if own else "", widget=PlainHiddenInput
             )
 
     def row_fields(self, indicator_id: int) -> RowFields:
