@@ -42,17 +42,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def recreate_database(url: str) -> None:
-    """Drop and create the database `url` names (on the server it names)."""
+def connect(url: str, dbname: str | None = None):
+    """A psycopg2 connection to the database `url` names, or to `dbname` on the same server."""
     parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    connection = psycopg2.connect(
-        dbname="postgres",
+    return psycopg2.connect(
+        dbname=dbname or parts.path.lstrip("/"),
         user=parts.username,
         password=parts.password,
         host=parts.hostname,
         port=parts.port or 5432,
     )
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the database `url` names (on the server it names)."""
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    connection = connect(url, dbname="postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -62,13 +68,7 @@ def recreate_database(url: str) -> None:
 
 def drop_database(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username,
-        password=parts.password,
-        host=parts.hostname,
-        port=parts.port or 5432,
-    )
+    connection = connect(url, dbname="postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
@@ -422,14 +422,7 @@ def history_of_cells(
     database_url: str,
 ) -> tuple[dict[tuple[int, int], list[int]], dict[tuple[int, int], int | None]]:
     """For each April cell: the values its history recorded, in order, and its value now."""
-    parts = urllib.parse.urlsplit(database_url)
-    connection = psycopg2.connect(
-        dbname=parts.path.lstrip("/"),
-        user=parts.username,
-        password=parts.password,
-        host=parts.hostname,
-        port=parts.port or 5432,
-    )
+    connection = connect(database_url)
     with connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT service_id, indicator_id, value FROM plans_historicalactual "
@@ -448,14 +441,7 @@ def history_of_cells(
 def service_ids(database_url: str) -> dict[str, int]:
     from plans.demo import DISTRICT, SERVICES
 
-    parts = urllib.parse.urlsplit(database_url)
-    connection = psycopg2.connect(
-        dbname=parts.path.lstrip("/"),
-        user=parts.username,
-        password=parts.password,
-        host=parts.hostname,
-        port=parts.port or 5432,
-    )
+    connection = connect(database_url)
     with connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.name, s.id FROM services_service s JOIN services_organization o "
