@@ -111,6 +111,17 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Rendered page content (plans.pagecache), in each application process's memory. Every entry is
+# keyed by its plan's revision token, kept in the database, so no process ever serves content
+# another one has made stale; a process holds at most MAX_ENTRIES parts (a dashboard's is
+# about 100 KB) and forgets them when restarted.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
 # Sessions stay in the database (Django's default), so any application server can serve
 # any request and servers can be added or restarted freely.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -286,4 +286,5 @@ def build_dashboard(
 
 def centre_plans(centre: Organization) -> list[Plan]:
     """The centre's plans, newest year first (for the year filter)."""
-    return list(Plan.objects.filter(organization=centre).select_related("organization").order_by("-year"))
+    plans = Plan.objects.filter(organization=centre).select_related("organization", "revision")
+    return list(plans.order_by("-year"))

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from services.models import Service
 
@@ -23,6 +23,7 @@ from .clock import today
 from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
 from .locks import MonthState, month_state, quarter_months
 from .models import Actual, Indicator, MonthCompletion, MonthEvent, MonthLock, Plan, PlanItem, Section
+from .revisions import renew
 
 # Stored in English and shown translated (MonthEvent.reason_display), like any reason typed in.
 REPORT_SUBMITTED = gettext_noop("Quarterly report submitted")
@@ -54,8 +55,10 @@ def month_is_open(plan: Plan, month: int) -> bool:
 
 
 def _lock_plan(plan: Plan) -> None:
-    # Serialises every write on the plan's months (saving, closing, reopening).
+    # Serialises every write on the plan's months (saving, closing, reopening), and renews the
+    # plan's revision: each caller goes on to change what the plan's pages show.
     Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).get()
+    renew(plan_id=plan.pk)
 
 
 def _decide(
@@ -270,16 +273,29 @@ def do_save_month(
     if to_create:
         bulk_create_with_history(to_create, Actual, default_user=acting_user, default_date=now)
     if to_update:
-        bulk_update_with_history(
-            to_update,
-            Actual,
-            ["value", "note", "entered_by", "entered_at"],
-            default_user=acting_user,
-            default_date=now,
-        )
+        _update_with_history(to_update, acting_user=acting_user, when=now)
     if to_delete:
         _delete_with_history(to_delete, acting_user=acting_user, when=now)
     return SaveResult(created=len(to_create), updated=len(to_update), deleted=len(to_delete))
+
+
+def _update_with_history(
+    actuals: list[Actual], *, acting_user: AbstractBaseUser, when: datetime.datetime
+) -> None:
+    # The same UPDATE run for each row: QuerySet.bulk_update builds a CASE of every row for every
+    # field, and building it cost more than all the rest of a month's save.
+    fields = [Actual._meta.get_field(name) for name in ("value", "note", "entered_by", "entered_at")]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    table, pk = quote(Actual._meta.db_table), quote(Actual._meta.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"
+    params = [
+        [field.get_db_prep_save(getattr(actual, field.attname), connection) for field in fields] + [actual.pk]
+        for actual in actuals
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    Actual.history.bulk_history_create(actuals, update=True, default_user=acting_user, default_date=when)
 
 
 def _delete_with_history(
@@ -331,6 +347,28 @@ def do_complete_month(plan: Plan, month: int, service: Service, *, acting_user: 
 # Reads that feed the entry pages.
 
 
+@dataclass(frozen=True)
+class FormRow:
+    """What the entry form needs of a row: the indicator, its name for screen readers, and the
+    service's figure and note the page was loaded with."""
+
+    indicator_id: int
+    name: str
+    value: int | None = None
+    note: str = ""
+
+
+def entry_form_rows(plan: Plan, service: Service) -> list[FormRow]:
+    """The form rows of a service's month, in one query: enough to read a submitted form back (a
+    save needs none of the figures the page shows)."""
+    indicators = plan_indicators(plan, services=[service]).values_list("pk", "item__number", "label")
+    return [FormRow(pk, _row_name(number, label)) for pk, number, label in indicators]
+
+
+def _row_name(number: str, label: str) -> str:
+    return " ".join(filter(None, [number, label]))
+
+
 @dataclass
 class EntryRow:
     """A row of a service's entry page: the indicator's figures and this service's own figure."""
@@ -351,19 +389,31 @@ class EntryRow:
         return self.figures.indicator.item
 
     @property
+    def form_row(self) -> FormRow:
+        own = self.own
+        return FormRow(
+            indicator_id=self.indicator.pk,
+            name=_row_name(self.item.number, self.indicator.label),
+            value=own.value if own else None,
+            note=own.note if own else "",
+        )
+
+    @property
     def others_in_month(self) -> int:
         """What the other services sharing the item entered this month."""
         return self.figures.done_in_month - (self.own.value if self.own else 0)
 
 
-@dataclass
-class EntryPage:
-    rows: list[EntryRow]
-    completion: MonthCompletion | None
+def month_completion(plan: Plan, month: int, service: Service) -> MonthCompletion | None:
+    return (
+        MonthCompletion.objects.filter(plan=plan, month=month, service=service)
+        .select_related("completed_by")
+        .first()
+    )
 
 
-def entry_page(plan: Plan, month: int, service: Service) -> EntryPage:
-    """The rows of a service's month, in the plan's order, in a fixed number of queries (six).
+def entry_rows(plan: Plan, month: int, service: Service) -> list[EntryRow]:
+    """The rows of a service's month, in the plan's order, in a fixed number of queries (five).
 
     Figures are read for the whole plan so that a parent item's total counts every sub-item,
     including those of other services."""
@@ -373,11 +423,6 @@ def entry_page(plan: Plan, month: int, service: Service) -> EntryPage:
         actual.indicator_id: actual
         for actual in Actual.objects.filter(indicator__item__plan=plan, month=month, service=service)
     }
-    completion = (
-        MonthCompletion.objects.filter(plan=plan, month=month, service=service)
-        .select_related("completed_by")
-        .first()
-    )
     rows: list[EntryRow] = []
     section_id = item_id = parent_id = None
     for figure in figures:
@@ -392,7 +437,7 @@ def entry_page(plan: Plan, month: int, service: Service) -> EntryPage:
             row.parent = parents.get(item.parent_id)
         section_id, item_id, parent_id = item.section_id, item.pk, item.parent_id
         rows.append(row)
-    return EntryPage(rows=rows, completion=completion)
+    return rows
 
 
 @dataclass(frozen=True)

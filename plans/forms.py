@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .entry import Conflict, EntryRow, RowEntry
+from .entry import Conflict, FormRow, RowEntry
 
 # More than any centre does in a month: a larger number is a typing mistake.
 MAX_VALUE = 1_000_000
@@ -98,15 +98,13 @@ class MonthEntryForm(forms.Form):
 
     The hidden `was` fields let the save notice a row someone else changed meanwhile."""
 
-    def __init__(self, data=None, *, rows: Sequence[EntryRow]):
+    def __init__(self, data=None, *, rows: Sequence[FormRow]):
         super().__init__(data)
         self.rows = rows
         for row in rows:
-            pk = row.indicator.pk
-            own = row.own
-            name = " ".join(filter(None, [row.item.number, row.indicator.label]))
+            pk, name = row.indicator_id, row.name
             self.fields[f"value-{pk}"] = WholeNumberField(
-                initial=own.value if own else None,
+                initial=row.value,
                 widget=PlainTextInput(
                     attrs={
                         "inputmode": "numeric",
@@ -120,7 +118,7 @@ class MonthEntryForm(forms.Form):
             self.fields[f"note-{pk}"] = forms.CharField(
                 required=False,
                 max_length=500,
-                initial=own.note if own else "",
+                initial=row.note,
                 widget=PlainTextInput(
                     attrs={
                         "class": "note",
@@ -129,11 +127,9 @@ class MonthEntryForm(forms.Form):
                     }
                 ),
             )
-            self.fields[f"was-{pk}"] = WholeNumberField(
-                initial=own.value if own else None, widget=PlainHiddenInput
-            )
+            self.fields[f"was-{pk}"] = WholeNumberField(initial=row.value, widget=PlainHiddenInput)
             self.fields[f"was_note-{pk}"] = forms.CharField(
-                required=False, strip=False, initial=own.note if own else "", widget=PlainHiddenInput
+                required=False, strip=False, initial=row.note, widget=PlainHiddenInput
             )
 
     def row_fields(self, indicator_id: int) -> RowFields:
@@ -147,12 +143,12 @@ class MonthEntryForm(forms.Form):
     def foreign_indicator_ids(self) -> set[int]:
         """Indicators named in the submitted data that are not rows of this page (a tampered form)."""
         named = {int(match[1]) for key in (self.data or {}) if (match := _FIELD.match(key))}
-        return named - {row.indicator.pk for row in self.rows}
+        return named - {row.indicator_id for row in self.rows}
 
     def clean(self):
         cleaned = super().clean()
         for row in self.rows:
-            pk = row.indicator.pk
+            pk = row.indicator_id
             no_value = cleaned.get(f"value-{pk}") is None and f"value-{pk}" not in self.errors
             if no_value and cleaned.get(f"note-{pk}"):
                 self.add_error(
@@ -164,11 +160,11 @@ class MonthEntryForm(forms.Form):
         data = self.cleaned_data
         return [
             RowEntry(
-                indicator_id=row.indicator.pk,
-                value=data[f"value-{row.indicator.pk}"],
-                note=data[f"note-{row.indicator.pk}"],
-                loaded_value=data[f"was-{row.indicator.pk}"],
-                loaded_note=data[f"was_note-{row.indicator.pk}"],
+                indicator_id=row.indicator_id,
+                value=data[f"value-{row.indicator_id}"],
+                note=data[f"note-{row.indicator_id}"],
+                loaded_value=data[f"was-{row.indicator_id}"],
+                loaded_note=data[f"was_note-{row.indicator_id}"],
             )
             for row in self.rows
         ]

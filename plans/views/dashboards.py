@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.dates import MONTHS
@@ -20,6 +20,7 @@ from ..dashboards import build_dashboard, centre_plans, default_month
 from ..figures import indicator_figures, monthly_series
 from ..models import Actual, Indicator, Plan
 from ..pacing import Status
+from ..pagecache import cached_part, cached_value
 
 
 def _int(value: str | None) -> int | None:
@@ -51,7 +52,7 @@ def _choose_month(request: HttpRequest, plan: Plan) -> int:
         return month
     now = today()
     current = now.month if now.year == plan.year else (12 if plan.year < now.year else 1)
-    return default_month(plan, current)
+    return cached_value(plan, "default-month", lambda: default_month(plan, current), current)
 
 
 def _visible_centres(access: Access) -> list[Organization]:
@@ -65,7 +66,16 @@ def _visible_centres(access: Access) -> list[Organization]:
     return list(centres.values())
 
 
-def _filters(request: HttpRequest, plans: list[Plan], plan: Plan, month: int) -> dict:
+def _filters(request: HttpRequest, plans: list[Plan], plan: Plan, month: int, **also: object) -> dict:
+    status, section = _status(request.GET.get("status")), _int(request.GET.get("section"))
+    # What the page's links start from: the filters as chosen (not request.GET, which may carry
+    # anything and which the page's cached content cannot depend on).
+    query = QueryDict(mutable=True)
+    query.update({**also, "year": plan.year, "month": month})
+    if section is not None:
+        query["section"] = section
+    if status is not None:
+        query["status"] = status.value
     return {
         "plans": plans,
         "month_name": MONTHS[month],
@@ -73,8 +83,9 @@ def _filters(request: HttpRequest, plans: list[Plan], plan: Plan, month: int) ->
         "month": month,
         "months": [(number, MONTHS[number]) for number in range(1, 13)],
         "statuses": charts.STATUS_ORDER,
-        "status_filter": _status(request.GET.get("status")),
-        "section_filter": _int(request.GET.get("section")),
+        "status_filter": status,
+        "section_filter": section,
+        "query": query,
     }
 
 
@@ -93,16 +104,31 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "plans/dashboard/no_plan.html", {"centre": centre}, status=404)
     plan = _choose_plan(request, plans)
     month = _choose_month(request, plan)
-    context = _filters(request, plans, plan, month)
-    dashboard = build_dashboard(plan, month, section_id=context["section_filter"])
-    context.update(
-        may_see_centre=True,
-        centre=centre,
-        centres=centres,
-        dashboard=dashboard,
-        rows=dashboard.listed(context["status_filter"]),
-        status_chart=charts.status_summary(dashboard.summary.counts, prefix="centre"),
+    filters = _filters(request, plans, plan, month, centre=centre.pk)
+
+    def content() -> dict:
+        dashboard = build_dashboard(plan, month, section_id=filters["section_filter"])
+        return {
+            **filters,
+            "centre": centre,
+            "centres": centres,
+            "dashboard": dashboard,
+            "rows": dashboard.listed(filters["status_filter"]),
+            "status_chart": charts.status_summary(dashboard.summary.counts, prefix="centre"),
+        }
+
+    part = cached_part(
+        plan,
+        "plans/dashboard/centre_content.html",
+        content,
+        # The filters list the person's centres and the centre's years.
+        [(c.pk, str(c)) for c in centres],
+        [p.year for p in plans],
+        month,
+        filters["section_filter"],
+        filters["status_filter"],
     )
+    context = {"plan": plan, "month": month, "may_see_centre": True, "content": part}
     return render(request, "plans/dashboard/centre.html", context)
 
 
@@ -119,19 +145,42 @@ def service_dashboard(request: HttpRequest, service: int) -> HttpResponse:
         )
     plan = _choose_plan(request, plans)
     month = _choose_month(request, plan)
-    context = _filters(request, plans, plan, month)
-    dashboard = build_dashboard(plan, month, service=service_obj, section_id=context["section_filter"])
-    context.update(
-        centre=service_obj.organization,
-        service=service_obj,
-        may_see_centre=access.can_view_centre(service_obj.organization),
-        service_entry_url=reverse(
-            "plans:entry", kwargs={"year": plan.year, "month": month, "service": service_obj.pk}
-        ),
-        dashboard=dashboard,
-        rows=dashboard.listed(context["status_filter"]),
-        status_chart=charts.status_summary(dashboard.summary.counts, prefix="service"),
+    filters = _filters(request, plans, plan, month)
+    may_see_centre = access.can_view_centre(service_obj.organization)
+
+    def content() -> dict:
+        dashboard = build_dashboard(plan, month, service=service_obj, section_id=filters["section_filter"])
+        return {
+            **filters,
+            "centre": service_obj.organization,
+            "service": service_obj,
+            "may_see_centre": may_see_centre,
+            "service_entry_url": reverse(
+                "plans:entry", kwargs={"year": plan.year, "month": month, "service": service_obj.pk}
+            ),
+            "dashboard": dashboard,
+            "rows": dashboard.listed(filters["status_filter"]),
+            "status_chart": charts.status_summary(dashboard.summary.counts, prefix="service"),
+        }
+
+    part = cached_part(
+        plan,
+        "plans/dashboard/service_content.html",
+        content,
+        service_obj.pk,
+        may_see_centre,
+        [p.year for p in plans],
+        month,
+        filters["section_filter"],
+        filters["status_filter"],
     )
+    context = {
+        "plan": plan,
+        "month": month,
+        "service": service_obj,
+        "may_see_centre": may_see_centre,
+        "content": part,
+    }
     return render(request, "plans/dashboard/service.html", context)
 
 
@@ -164,7 +213,11 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
     access = access_for(request)
     indicator_obj = get_object_or_404(
         Indicator.objects.select_related(
-            "item__plan__organization", "item__section", "item__unit", "item__deadline"
+            "item__plan__organization",
+            "item__plan__revision",
+            "item__section",
+            "item__unit",
+            "item__deadline",
         ).prefetch_related("item__services"),
         pk=indicator,
     )
@@ -172,6 +225,27 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
         raise PermissionDenied
     plan = indicator_obj.item.plan
     month = _choose_month(request, plan)
+    may_see_centre = access.can_view_centre(plan.organization)
+    part = cached_part(
+        plan,
+        "plans/dashboard/indicator_content.html",
+        lambda: _indicator_content(indicator_obj, month, may_see_centre),
+        indicator_obj.pk,
+        month,
+        may_see_centre,
+    )
+    context = {
+        "plan": plan,
+        "month": month,
+        "item": indicator_obj.item,
+        "may_see_centre": may_see_centre,
+        "content": part,
+    }
+    return render(request, "plans/dashboard/indicator.html", context)
+
+
+def _indicator_content(indicator_obj: Indicator, month: int, may_see_centre: bool) -> dict:
+    plan = indicator_obj.item.plan
     (figures,) = indicator_figures(plan, month, indicators=[indicator_obj])
     series = monthly_series(indicator_obj)
     # Months after the one shown are left out of the charts, as not reached yet.
@@ -201,7 +275,7 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
         }
         for number in range(1, 13)
     ]
-    context = {
+    return {
         "month_name": MONTHS[month],
         "indicator": indicator_obj,
         "item": indicator_obj.item,
@@ -211,9 +285,8 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
         "months": months,
         "notes": [entry for entry in entries if entry.note],
         "history": history,
-        "may_see_centre": access.can_view_centre(plan.organization),
+        "may_see_centre": may_see_centre,
         "services": list(indicator_obj.item.services.all()),
         "bars_chart": charts.monthly_bars(shown_done, series.pace()),
         "line_chart": charts.cumulative_line(cumulative, series.expected, indicator_obj.annual_target),
     }
-    return render(request, "plans/dashboard/indicator.html", context)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,21 +20,26 @@ from services.models import Organization, Service
 
 from ..clock import today
 from ..entry import (
+    Conflict,
     EntryConflict,
+    EntryRow,
     MonthClosed,
     NotOnPage,
     do_close_month,
     do_complete_month,
     do_reopen_month,
     do_save_month,
-    entry_page,
+    entry_form_rows,
+    entry_rows,
     indicator_history,
+    month_completion,
     month_overview,
     month_state_of,
 )
 from ..forms import MonthEntryForm, with_current_values
 from ..locks import MonthState
 from ..models import Indicator, MonthEvent, Plan
+from ..pagecache import cached_part
 
 NOT_ON_PAGE = gettext_lazy("The form names figures that are not on this page. Nothing was saved.")
 
@@ -43,7 +49,7 @@ def month_name(month: int) -> str:
 
 
 def _plan(organization_id: int, year: int) -> Plan:
-    plans = Plan.objects.select_related("organization")
+    plans = Plan.objects.select_related("organization", "revision")
     return get_object_or_404(plans, organization_id=organization_id, year=year)
 
 
@@ -73,7 +79,6 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
     plan = _plan(service_obj.organization_id, year)
     state = month_state_of(plan, month)
     may_enter = access.can_enter(service_obj)
-    page = entry_page(plan, month, service_obj)
     status = 200
     conflicts = {}
     if request.method == "POST":
@@ -81,7 +86,9 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
             raise PermissionDenied
         if not state.is_open:
             return _refuse(request, _closed_message(state))
-        form = MonthEntryForm(request.POST, rows=page.rows)
+        # The page's figures are read only if it is shown again (a save that succeeds redirects).
+        form_rows = entry_form_rows(plan, service_obj)
+        form = MonthEntryForm(request.POST, rows=form_rows)
         if form.foreign_indicator_ids():
             return _refuse(request, NOT_ON_PAGE, 400)
         if form.is_valid():
@@ -95,7 +102,7 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
                 return _refuse(request, NOT_ON_PAGE, 400)
             except EntryConflict as conflict:
                 conflicts = {c.indicator_id: c for c in conflict.conflicts}
-                form = MonthEntryForm(with_current_values(request.POST, conflict.conflicts), rows=page.rows)
+                form = MonthEntryForm(with_current_values(request.POST, conflict.conflicts), rows=form_rows)
                 form.is_valid()
                 status = 409
             else:
@@ -110,29 +117,38 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
                 return redirect(request.path)
         else:
             status = 400
+        # Shown again with the person's input and what is wrong with it: rendered afresh.
+        rows = entry_rows(plan, month, service_obj)
+        table = render_to_string(
+            "plans/entry/_table.html", _table(plan, service_obj, month, rows, form, conflicts, editable=True)
+        )
     else:
-        form = MonthEntryForm(rows=page.rows)
+        editable = may_enter and state.is_open
 
-    editable = may_enter and state.is_open
-    services = _switchable_services(access, service_obj)
+        def fresh_table() -> dict:
+            rows = entry_rows(plan, month, service_obj)
+            form = MonthEntryForm(rows=[row.form_row for row in rows])
+            return _table(plan, service_obj, month, rows, form, {}, editable=editable)
+
+        table = cached_part(plan, "plans/entry/_table.html", fresh_table, service_obj.pk, month, editable)
+        form = None
+
+    completion = month_completion(plan, month, service_obj)
     return render(
         request,
         "plans/entry/month.html",
         {
             "plan": plan,
             "service": service_obj,
-            "services": services,
+            "services": _switchable_services(access, service_obj),
             "month": month,
             "month_name": month_name(month),
             "state": state,
             "closed_message": "" if state.is_open else _closed_message(state),
-            "editable": editable,
-            "rows": [
-                (row, form.row_fields(row.indicator.pk), conflicts.get(row.indicator.pk)) for row in page.rows
-            ],
-            "form": form,
+            "table": table,
             "conflicts": bool(conflicts),
-            "completion": page.completion,
+            "form_errors": bool(form and form.errors),
+            "completion": completion,
             "may_complete": access.can_complete(service_obj) and state.is_open,
             "may_lock": access.manages(plan.organization_id) and state != MonthState.FUTURE,
             "previous_month": month - 1 if month > 1 else None,
@@ -140,6 +156,26 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
         },
         status=status,
     )
+
+
+def _table(
+    plan: Plan,
+    service: Service,
+    month: int,
+    rows: list[EntryRow],
+    form: MonthEntryForm,
+    conflicts: dict[int, Conflict],
+    *,
+    editable: bool,
+) -> dict:
+    """The context of the month's table (plans/entry/_table.html), rendered without the request."""
+    return {
+        "plan": plan,
+        "service": service,
+        "month": month,
+        "editable": editable,
+        "rows": [(row, form.row_fields(row.indicator.pk), conflicts.get(row.indicator.pk)) for row in rows],
+    }
 
 
 def _closed_message(state: MonthState) -> str:

@@ -1,0 +1,240 @@
+"""The pages reuse their rendered content only while nothing they show has changed (plans.pagecache).
+
+Each change below is made the way the application makes it (a page's form, the admin's model
+saves), after every page has been visited twice so that its content is cached; the next visit
+must show the change.
+"""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from plans.models import Actual, Deadline, Indicator, PlanItem, PlanRevision, Section, Unit
+from tests.entry_form import row_inputs
+
+pytestmark = pytest.mark.django_db
+
+
+def item_15(demo) -> PlanItem:
+    return PlanItem.objects.get(plan=demo.plan, number="15")
+
+
+def indicator_15(demo) -> Indicator:
+    return Indicator.objects.get(item__plan=demo.plan, item__number="15")
+
+
+def urls(demo) -> dict[str, tuple[str, str]]:
+    """Each page, with whom it is visited as."""
+    abonement = demo.district.services.get(order=2)  # by its place: one change renames it
+    return {
+        "centre": ("direktor", reverse("plans:centre-dashboard")),
+        "service": ("xodim-abonement", reverse("plans:service-dashboard", kwargs={"service": abonement.pk})),
+        "indicator": ("direktor", reverse("plans:indicator", kwargs={"indicator": indicator_15(demo).pk})),
+        "entry": (
+            "xodim-abonement",
+            reverse("plans:entry", kwargs={"year": 2024, "month": 4, "service": abonement.pk}),
+        ),
+    }
+
+
+def visit_all(demo) -> dict[str, str]:
+    pages = {}
+    for page, (username, url) in urls(demo).items():
+        client = Client()
+        client.force_login(demo.users[username])
+        response = client.get(url)
+        assert response.status_code == 200, (page, response.status_code)
+        pages[page] = response.content.decode()
+    return pages
+
+
+def save_on_entry_page(demo, username: str, value: str, note: str) -> None:
+    """Item 15's April figure and note, saved through the entry page's form."""
+    client = Client()
+    client.force_login(demo.users[username])
+    _user, url = urls(demo)["entry"]
+    data = row_inputs(client.get(url).content.decode())
+    pk = indicator_15(demo).pk
+    data.update({f"value-{pk}": value, f"note-{pk}": note, "save": "1"})
+    assert client.post(url, data).status_code == 302
+
+
+def rename_item(demo):
+    item = item_15(demo)
+    item.title = "Kutubxonaga tashriflar ZXQ"
+    item.save()
+    return "Kutubxonaga tashriflar ZXQ", ["centre", "service", "indicator", "entry"]
+
+
+def rename_unit(demo):
+    unit = Unit.objects.get(pk=item_15(demo).unit_id)
+    unit.name = "birlik-ZXQ"
+    unit.save()
+    return "birlik-ZXQ", ["centre", "service", "indicator", "entry"]
+
+
+def rename_section(demo):
+    section = Section.objects.get(pk=item_15(demo).section_id)
+    section.title = "Bo‘lim ZXQ"
+    section.save()
+    return "Bo‘lim ZXQ", ["centre", "service", "entry"]
+
+
+def change_deadline(demo):
+    deadline = Deadline.objects.get(pk=item_15(demo).deadline_id)
+    deadline.text = "muddat ZXQ"
+    deadline.save()
+    return "muddat ZXQ", ["indicator"]
+
+
+def change_target(demo):
+    indicator = indicator_15(demo)
+    indicator.annual_target = 97531
+    indicator.save()
+    return "97531", ["centre", "indicator", "entry"]
+
+
+def add_actual_in_admin(demo):
+    Actual.objects.create(
+        indicator=indicator_15(demo), month=2, service=demo.service("abonement"), value=5, note="eslatma ZXQ"
+    )
+    return "eslatma ZXQ", ["indicator"]
+
+
+def save_through_entry_page(demo):
+    save_on_entry_page(demo, "xodim-abonement", "7", "aprel ZXQ")
+    return "aprel ZXQ", ["indicator", "entry"]
+
+
+def rename_service(demo):
+    service = demo.service("abonement")
+    service.name = "Abonement ZXQ"
+    service.save()
+    return "Abonement ZXQ", ["centre", "service", "indicator"]
+
+
+def rename_centre(demo):
+    demo.district.name = "Markaz ZXQ"
+    demo.district.save()
+    return "Markaz ZXQ", ["centre", "service", "indicator"]
+
+
+def share_the_item(demo):
+    item = item_15(demo)
+    kadrlar = demo.service("kadrlar")
+    item.services.add(kadrlar)
+    return f">{kadrlar.name}</a>", ["indicator"]
+
+
+def complete_the_month(demo):
+    client = Client()
+    client.force_login(demo.users["boshliq-abonement"])
+    url = reverse(
+        "plans:entry-complete", kwargs={"year": 2024, "month": 3, "service": demo.service("abonement").pk}
+    )
+    assert client.post(url).status_code == 302
+    return 'class="complete"', ["centre", "service"]
+
+
+CHANGES = [
+    rename_item,
+    rename_unit,
+    rename_section,
+    change_deadline,
+    change_target,
+    add_actual_in_admin,
+    save_through_entry_page,
+    rename_service,
+    rename_centre,
+    share_the_item,
+    complete_the_month,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
+def test_every_page_shows_a_change_on_the_next_visit(demo, change):
+    visit_all(demo)
+    before = visit_all(demo)
+    text, pages = change(demo)
+    after = visit_all(demo)
+    for page in pages:
+        assert text not in before[page], page
+        assert text in after[page], page
+
+
+def test_closing_the_month_turns_the_cached_table_read_only(client, demo):
+    save_button = 'name="save"'
+    assert save_button in visit_all(demo)["entry"]
+    client.force_login(demo.users["direktor"])
+    url = reverse("plans:entry-month-lock", kwargs={"year": 2024, "month": 4})
+    assert client.post(url, {"action": "close", "centre": demo.district.pk}).status_code == 302
+    assert save_button not in visit_all(demo)["entry"]
+
+
+def test_a_renamed_person_is_shown_by_the_new_name(demo):
+    save_on_entry_page(demo, "xodim-abonement", "7", "")
+    assert "Xodim ZXQ" not in visit_all(demo)["indicator"]
+    user = demo.users["xodim-abonement"]
+    user.first_name, user.last_name = "Xodim", "ZXQ"
+    user.save()
+    assert "Xodim ZXQ" in visit_all(demo)["indicator"]
+
+
+def test_a_login_does_not_renew_the_plans(demo):
+    token = PlanRevision.objects.get(plan=demo.plan).token
+    user = demo.users["direktor"]
+    user.last_login = datetime.datetime(2024, 4, 3, tzinfo=datetime.UTC)
+    user.save(update_fields=["last_login"])
+    assert PlanRevision.objects.get(plan=demo.plan).token == token
+
+
+def test_the_next_day_is_rendered_afresh(demo, settings):
+    # On 3 April March is open; after the lock day (the 5th) it closes without anything saved.
+    month_3 = reverse(
+        "plans:entry", kwargs={"year": 2024, "month": 3, "service": demo.service("abonement").pk}
+    )
+    client = Client()
+    client.force_login(demo.users["xodim-abonement"])
+    assert 'name="save"' in client.get(month_3).content.decode()
+    settings.AKM_TODAY = datetime.date(2024, 4, 20)
+    assert 'name="save"' not in client.get(month_3).content.decode()
+
+
+def test_each_language_has_its_own_content(client, demo):
+    client.force_login(demo.users["direktor"])
+    url = reverse("plans:centre-dashboard")
+    assert "выполнение плана" not in client.get(url).content.decode()
+    client.cookies["django_language"] = "ru"
+    assert "выполнение плана" in client.get(url).content.decode()
+
+
+def test_what_depends_on_the_person_stays_theirs(demo):
+    """The service dashboard links back to the centre's only for those who may see the centre,
+    whoever visited first."""
+    abonement = demo.service("abonement")
+    url = reverse("plans:service-dashboard", kwargs={"service": abonement.pk})
+    centre_link = reverse("plans:centre-dashboard") + "?centre="
+    staff, manager = Client(), Client()
+    staff.force_login(demo.users["xodim-abonement"])
+    manager.force_login(demo.users["direktor"])
+    assert centre_link not in staff.get(url).content.decode()
+    assert centre_link in manager.get(url).content.decode()
+    assert centre_link not in staff.get(url).content.decode()
+
+
+def test_links_carry_the_chosen_filters_not_whatever_the_address_had(client, demo):
+    client.force_login(demo.users["direktor"])
+    html = client.get(reverse("plans:centre-dashboard"), {"month": 3, "junk": "x<y"}).content.decode()
+    # (The language switch, outside the content, returns to the address as it was.)
+    content = html[html.index("<main") : html.index("</main>")]
+    assert "junk" not in content
+    assert "month=3" in html
+
+
+def test_a_plan_without_a_revision_is_rendered_every_time(demo):
+    PlanRevision.objects.filter(plan=demo.plan).delete()
+    visit_all(demo)
+    PlanItem.objects.filter(pk=item_15(demo).pk).update(title="Yangi ZXQ")  # no signal, no revision
+    assert all("Yangi ZXQ" in visit_all(demo)[page] for page in ("centre", "indicator", "entry"))
