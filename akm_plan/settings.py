@@ -109,6 +109,10 @@ WSGI_APPLICATION = "akm_plan.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging: pages go on being read while a month is saved, and a commit syncs one
+    # file instead of a journal and the database (as durable; backups use SQLite's backup API).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("init_command", "PRAGMA journal_mode=WAL;")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Rendered page content (plans.pagecache), in each application process's memory. Every entry is

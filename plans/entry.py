@@ -55,10 +55,12 @@ def month_is_open(plan: Plan, month: int) -> bool:
 
 
 def _lock_plan(plan: Plan) -> None:
-    # Serialises every write on the plan's months (saving, closing, reopening), and renews the
-    # plan's revision: each caller goes on to change what the plan's pages show.
-    Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).get()
-    renew(plan_id=plan.pk)
+    # Every write on the plan's months (saving, closing, reopening) starts here. Renewing the
+    # plan's revision (each caller goes on to change what the plan's pages show) locks its row
+    # until the transaction ends, which serialises them; on SQLite it takes the write lock at once.
+    if not renew(plan_id=plan.pk):
+        # A plan without a revision row: lock the plan's own.
+        Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).get()
 
 
 def _decide(

@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from .clock import today
 from .models import Plan, PlanRevision
 
+
 def _token(plan: Plan) -> str | None:
     """The plan's revision token (select `revision` with the plan to save a query), or None for a
     plan without one, whose parts are then rendered every time."""

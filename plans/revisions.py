@@ -32,9 +32,10 @@ from .models import (
 )
 
 
-def renew(**plans) -> None:
-    """Gives the plans matching the lookup (`plan_id=…`, `plan__organization=…`) a new token."""
-    PlanRevision.objects.filter(**plans).update(token=uuid.uuid4())
+def renew(**plans) -> int:
+    """Gives the plans matching the lookup (`plan_id=…`, `plan__organization=…`) a new token;
+    returns how many plans have one."""
+    return PlanRevision.objects.filter(**plans).update(token=uuid.uuid4())
 
 
 def renew_all() -> None:
