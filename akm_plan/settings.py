@@ -118,7 +118,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Rendered page content (plans.pagecache), in each application process's memory. Every entry is
 # keyed by its plan's revision token, kept in the database, so no process ever serves content
 # another one has made stale; a process holds at most MAX_ENTRIES parts (a dashboard's is
-# about 100 KB) and forgets them when restarted.
+# about 40 KB) and forgets them when restarted.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -346,6 +346,28 @@ def do_complete_month(plan: Plan, month: int, service: Service, *, acting_user: 
     return created
 
 
+@transaction.atomic
+def do_withdraw_completion(
+    plan: Plan, month: int, service: Service, *, acting_user: AbstractBaseUser, reason: str = ""
+) -> bool:
+    """Take back the service's "month complete" mark (it was given too early), while the month is
+    open. False if the month was not marked complete."""
+    _lock_plan(plan)
+    if not month_state_of(plan, month).is_open:
+        raise MonthClosed(month)
+    deleted, _by_model = MonthCompletion.objects.filter(plan=plan, month=month, service=service).delete()
+    if deleted:
+        MonthEvent.objects.create(
+            plan=plan,
+            month=month,
+            service=service,
+            action=MonthEvent.Action.WITHDRAWN,
+            reason=reason,
+            acting_user=acting_user,
+        )
+    return bool(deleted)
+
+
 # Reads that feed the entry pages.
 
 

@@ -418,6 +418,7 @@ class MonthEvent(models.Model):
         CLOSED = "closed", _("Month closed")
         REOPENED = "reopened", _("Month reopened")
         COMPLETED = "completed", _("Month completed by the service")
+        WITHDRAWN = "withdrawn", _("Month's completion withdrawn")
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="month_events"

@@ -29,6 +29,7 @@ from ..entry import (
     do_complete_month,
     do_reopen_month,
     do_save_month,
+    do_withdraw_completion,
     entry_form_rows,
     entry_rows,
     indicator_history,
@@ -196,17 +197,30 @@ def _switchable_services(access: Access, service: Service) -> list[Service]:
 @login_required
 @require_POST
 def complete(request: HttpRequest, year: int, month: int, service: int) -> HttpResponse:
-    """A service head (or a manager) marks the service's month complete."""
+    """A service head (or a manager) marks the service's month complete, or takes the mark back
+    (`action=withdraw`) while the month is open."""
     _check_month(month)
     service_obj = get_object_or_404(Service.objects.select_related("organization"), pk=service)
     if not access_for(request).can_complete(service_obj):
         raise PermissionDenied
     plan = _plan(service_obj.organization_id, year)
+    withdraw = request.POST.get("action") == "withdraw"
     try:
-        do_complete_month(plan, month, service_obj, acting_user=request.user)
+        if withdraw:
+            reason = request.POST.get("reason", "").strip()[:255]
+            do_withdraw_completion(plan, month, service_obj, acting_user=request.user, reason=reason)
+        else:
+            do_complete_month(plan, month, service_obj, acting_user=request.user)
     except MonthClosed:
         return _refuse(request, _closed_message(month_state_of(plan, month)))
-    messages.success(request, _("The month is marked complete for %(service)s.") % {"service": service_obj})
+    if withdraw:
+        messages.success(
+            request, _("%(service)s's month is no longer marked complete.") % {"service": service_obj}
+        )
+    else:
+        messages.success(
+            request, _("The month is marked complete for %(service)s.") % {"service": service_obj}
+        )
     return redirect("plans:entry", year=year, month=month, service=service)
 
 

@@ -336,6 +336,37 @@ def test_head_marks_the_month_complete_and_it_is_recorded(client, demo, plan_202
     assert (event.action, event.acting_user) == ("completed", head)
 
 
+def test_head_takes_back_a_complete_mark_given_too_early(client, demo, plan_2024, abonement):
+    head = demo.users["boshliq-abonement"]
+    client.force_login(head)
+    url = reverse("plans:entry-complete", kwargs={"year": 2024, "month": 3, "service": abonement.pk})
+    client.post(url)
+    page = client.get(entry_url(plan_2024, 3, abonement)).content.decode()
+    assert 'name="action" value="withdraw"' in page
+    response = client.post(url, {"action": "withdraw", "reason": "Bitta raqam qolib ketgan"})
+    assert response.status_code == 302
+    assert not MonthCompletion.objects.filter(plan=plan_2024, month=3, service=abonement).exists()
+    event = MonthEvent.objects.filter(plan=plan_2024, month=3, service=abonement).latest("pk")
+    assert (event.action, event.reason, event.acting_user) == ("withdrawn", "Bitta raqam qolib ketgan", head)
+    # Taking back a mark that is not there records nothing.
+    client.post(url, {"action": "withdraw"})
+    assert MonthEvent.objects.filter(action="withdrawn").count() == 1
+    # And the month can be marked complete again.
+    client.post(url)
+    assert MonthCompletion.objects.filter(plan=plan_2024, month=3, service=abonement).exists()
+
+
+def test_a_closed_month_keeps_its_complete_mark(client, demo, plan_2024, abonement):
+    head = demo.users["boshliq-abonement"]
+    client.force_login(head)
+    url = reverse("plans:entry-complete", kwargs={"year": 2024, "month": 3, "service": abonement.pk})
+    client.post(url)
+    do_close_quarter(plan_2024, 1, acting_user=demo.users["direktor"])
+    assert 'value="withdraw"' not in client.get(entry_url(plan_2024, 3, abonement)).content.decode()
+    assert client.post(url, {"action": "withdraw"}).status_code == 403
+    assert MonthCompletion.objects.filter(plan=plan_2024, month=3, service=abonement).exists()
+
+
 def test_manager_reopens_a_locked_month_and_staff_can_then_save(client, demo, plan_2024, abonement, settings):
     settings.AKM_TODAY = datetime.date(2024, 6, 10)
     director = demo.users["direktor"]

@@ -121,6 +121,16 @@ def test_complete_month_post(client, demo, people, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_withdraw_completion_post(client, demo, people, role):
+    service = demo.service("abonement")
+    MonthCompletion.objects.create(plan=demo.plan, month=4, service=service, completed_by=people["head"])
+    url = reverse("plans:entry-complete", kwargs={"year": 2024, "month": 4, "service": service.pk})
+    response = as_role(client, people, role).post(url, {"action": "withdraw"})
+    assert response.status_code == COMPLETE_POST[role]
+    assert MonthCompletion.objects.exists() == (role not in {"head", "manager"})
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_complete_month_get_is_not_an_action(client, demo, people, role):
     url = reverse(
         "plans:entry-complete", kwargs={"year": 2024, "month": 4, "service": demo.service("abonement").pk}

@@ -173,6 +173,18 @@ def test_closing_the_month_turns_the_cached_table_read_only(client, demo):
     assert save_button not in visit_all(demo)["entry"]
 
 
+def test_a_withdrawn_complete_mark_is_shown_at_once(demo):
+    head = Client()
+    head.force_login(demo.users["boshliq-abonement"])
+    url = reverse(
+        "plans:entry-complete", kwargs={"year": 2024, "month": 3, "service": demo.service("abonement").pk}
+    )
+    head.post(url)
+    completed = visit_all(demo)["centre"].count('class="complete"')
+    head.post(url, {"action": "withdraw"})
+    assert visit_all(demo)["centre"].count('class="complete"') == completed - 1
+
+
 def test_a_renamed_person_is_shown_by_the_new_name(demo):
     save_on_entry_page(demo, "xodim-abonement", "7", "")
     assert "Xodim ZXQ" not in visit_all(demo)["indicator"]
