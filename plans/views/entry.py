@@ -267,13 +267,33 @@ def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
     return redirect(reverse("plans:entry-overview", kwargs={"year": year, "month": month}))
 
 
+def _overview_centre(request: HttpRequest, access: Access) -> Organization:
+    """The centre whose month overview is asked for: a managed one as for any manager's page, or
+    (?centre=) one the person reviews; a reviewer without ?centre= gets the first they review."""
+    wanted = request.GET.get("centre")
+    if wanted and wanted.isdigit() and not access.manages(int(wanted)):
+        centre = Organization.objects.filter(pk=int(wanted)).first()
+        if centre is None or not access.reviews(centre):
+            raise PermissionDenied
+        return centre
+    if not wanted and not access.is_manager and access.is_reviewer:
+        centre = (
+            Organization.objects.filter(parent_id__in=access.reviewing_centre_ids).order_by("name").first()
+        )
+        if centre is None:
+            raise PermissionDenied
+        return centre
+    return _managed_centre(request, access)
+
+
 @login_required
 @require_GET
 def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    """The manager's month: which services completed it, and which figures are still missing."""
+    """A month of the centre: which services completed it, and which figures are still missing.
+    Managers close and reopen it here; the region's reviewers read it."""
     _check_month(month)
     access = access_for(request)
-    centre = _managed_centre(request, access)
+    centre = _overview_centre(request, access)
     plan = _plan(centre.pk, year)
     state = month_state_of(plan, month)
     events = MonthEvent.objects.filter(plan=plan, month=month).select_related("acting_user", "service")
@@ -288,6 +308,7 @@ def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "closed_message": "" if state.is_open else _closed_message(state),
             "services": month_overview(plan, month),
             "events": list(events.order_by("-created_at", "-pk")[:20]),
+            "may_lock": access.manages(plan.organization_id),
             "previous_month": month - 1 if month > 1 else None,
             "next_month": month + 1 if month < 12 and _is_current_or_past(plan, month + 1) else None,
         },

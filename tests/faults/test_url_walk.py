@@ -46,7 +46,7 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "set_language":                     (ELSEWHERE, ELSEWHERE, ELSEWHERE, ELSEWHERE, ELSEWHERE, ELSEWHERE),
     "plans:entry":                      (LOGIN,     200,       200,       200,       200,       403),
     "plans:entry-complete":             (LOGIN,     405,       405,       405,       405,       405),
-    "plans:entry-overview":             (LOGIN,     403,       403,       200,       403,       403),
+    "plans:entry-overview":             (LOGIN,     403,       403,       200,       200,       403),
     "plans:entry-month-lock":           (LOGIN,     405,       405,       405,       405,       405),
     "plans:entry-history":              (LOGIN,     200,       200,       200,       200,       403),
     "plans:centre-dashboard":           (LOGIN,     403,       403,       200,       200,       403),

@@ -147,7 +147,22 @@ MANAGER_ONLY = {role: 403 for role in ROLES} | {"anonymous": 302}
 def test_overview_get(client, demo, people, role):
     url = reverse("plans:entry-overview", kwargs={"year": 2024, "month": 3}) + f"?centre={demo.district.pk}"
     response = as_role(client, people, role).get(url)
-    assert response.status_code == (MANAGER_ONLY | {"manager": 200})[role]
+    assert response.status_code == (MANAGER_ONLY | {"manager": 200, "reviewer": 200})[role]
+    if role in {"manager", "reviewer"}:
+        # Only a manager of the centre is offered closing the month.
+        lock_url = reverse("plans:entry-month-lock", kwargs={"year": 2024, "month": 3})
+        assert (lock_url in response.content.decode()) == (role == "manager")
+
+
+def test_a_reviewer_reads_the_overview_of_the_centres_under_them_only(client, demo, people):
+    client.force_login(people["reviewer"])
+    url = reverse("plans:entry-overview", kwargs={"year": 2024, "month": 3})
+    assert client.get(url).status_code == 200  # the first centre they review
+    national = demo.regional.parent
+    elsewhere = Organization.objects.create(name="Boshqa viloyat", kind="regional", parent=national)
+    other = Organization.objects.create(name="Boshqa viloyat tumani", kind="district", parent=elsewhere)
+    assert client.get(url, {"centre": other.pk}).status_code == 403
+    assert client.get(url, {"centre": "x"}).status_code == 403
 
 
 @pytest.mark.parametrize("role", ROLES)
