@@ -112,6 +112,7 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
             **filters,
             "centre": centre,
             "centres": centres,
+            "may_see_centre": True,
             "dashboard": dashboard,
             "rows": dashboard.listed(filters["status_filter"]),
             "status_chart": charts.status_summary(dashboard.summary.counts, prefix="centre"),

@@ -195,3 +195,15 @@ def test_service_dashboard_links_only_to_its_own_entry_page(client, demo):
     assert reverse("plans:entry", kwargs={"year": 2024, "month": 3, "service": service.pk}) in html
     other = demo.service("bibliografiya")
     assert reverse("plans:entry", kwargs={"year": 2024, "month": 3, "service": other.pk}) not in html
+
+
+def test_the_month_overview_is_offered_to_those_who_may_open_it(client, demo):
+    overview = reverse("plans:entry-overview", kwargs={"year": 2024, "month": 3})
+    service = reverse("plans:service-dashboard", kwargs={"service": demo.service("abonement").pk})
+    client.force_login(demo.users["xodim-abonement"])
+    assert f'href="{overview}?' not in client.get(service, {"month": 3}).content.decode()
+    for username in ("direktor", "viloyat"):
+        client.force_login(demo.users[username])
+        html = client.get(service, {"month": 3}).content.decode()
+        assert f"{overview}?centre={demo.district.pk}" in html
+        assert client.get(overview, {"centre": demo.district.pk}).status_code == 200
