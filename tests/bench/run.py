@@ -37,6 +37,8 @@ YEARS = (2022, 2023, 2024)
 TODAY = date(2024, 4, 3)
 MONTH = 3
 SERVICES_PER_INDICATOR = 3
+# Issue 4's target: each page's median within this many times the floor's.
+TARGET = 3
 
 
 def configure() -> str:
@@ -485,6 +487,10 @@ def table(vendor: str, results: dict[str, dict[int, tuple[float, int]]], actuals
         if len(scales) > 1:
             row.append(f"{by_scale[scales[-1]][0] / by_scale[scales[0]][0]:.2f}×")
         lines.append("| " + " | ".join(row) + " |")
+    largest = scales[-1]
+    over = [name for name, by_scale in results.items() if by_scale[largest][0] > TARGET * floor[largest][0]]
+    lines += ["", f"Target: every page within {TARGET}× the floor at {largest} centre(s). "]
+    lines[-1] += "Over it: " + "; ".join(over) + "." if over else "Every row is within it."
     return "\n".join(lines) + "\n"
 
 
