@@ -16,7 +16,7 @@ from services.models import Membership, Organization, Service
 
 from .. import charts
 from ..clock import today
-from ..dashboards import build_dashboard, centre_plans, default_month
+from ..dashboards import Dashboard, build_dashboard, centre_plans, default_month
 from ..figures import indicator_figures, monthly_series
 from ..models import Actual, Indicator, Plan
 from ..pacing import Status
@@ -89,6 +89,17 @@ def _filters(request: HttpRequest, plans: list[Plan], plan: Plan, month: int, **
     }
 
 
+def _dashboard_content(filters: dict, dashboard: Dashboard, chart_prefix: str, **also: object) -> dict:
+    """The context of a dashboard's content: its filters, its figures, and the rows listed."""
+    return {
+        **filters,
+        **also,
+        "dashboard": dashboard,
+        "rows": dashboard.listed(filters["status_filter"]),
+        "status_chart": charts.status_summary(dashboard.summary.counts, prefix=chart_prefix),
+    }
+
+
 @login_required
 def centre_dashboard(request: HttpRequest) -> HttpResponse:
     access = access_for(request)
@@ -108,15 +119,9 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
 
     def content() -> dict:
         dashboard = build_dashboard(plan, month, section_id=filters["section_filter"])
-        return {
-            **filters,
-            "centre": centre,
-            "centres": centres,
-            "may_see_centre": True,
-            "dashboard": dashboard,
-            "rows": dashboard.listed(filters["status_filter"]),
-            "status_chart": charts.status_summary(dashboard.summary.counts, prefix="centre"),
-        }
+        return _dashboard_content(
+            filters, dashboard, "centre", centre=centre, centres=centres, may_see_centre=True
+        )
 
     part = cached_part(
         plan,
@@ -151,18 +156,18 @@ def service_dashboard(request: HttpRequest, service: int) -> HttpResponse:
 
     def content() -> dict:
         dashboard = build_dashboard(plan, month, service=service_obj, section_id=filters["section_filter"])
-        return {
-            **filters,
-            "centre": service_obj.organization,
-            "service": service_obj,
-            "may_see_centre": may_see_centre,
-            "service_entry_url": reverse(
-                "plans:entry", kwargs={"year": plan.year, "month": month, "service": service_obj.pk}
-            ),
-            "dashboard": dashboard,
-            "rows": dashboard.listed(filters["status_filter"]),
-            "status_chart": charts.status_summary(dashboard.summary.counts, prefix="service"),
-        }
+        entry_url = reverse(
+            "plans:entry", kwargs={"year": plan.year, "month": month, "service": service_obj.pk}
+        )
+        return _dashboard_content(
+            filters,
+            dashboard,
+            "service",
+            centre=service_obj.organization,
+            service=service_obj,
+            may_see_centre=may_see_centre,
+            service_entry_url=entry_url,
+        )
 
     part = cached_part(
         plan,
