@@ -219,8 +219,9 @@ def do_save_month(
     if not changed:
         return SaveResult()
     ids = [entry.indicator_id for entry in changed]
-    if not set(ids) <= entry_indicator_ids(plan, service):
-        raise NotOnPage(sorted(set(ids) - entry_indicator_ids(plan, service)))
+    foreign = set(ids) - entry_indicator_ids(plan, service)
+    if foreign:
+        raise NotOnPage(sorted(foreign))
     current = {
         actual.indicator_id: actual
         for actual in Actual.objects.select_for_update(of=("self",))

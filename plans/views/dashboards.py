@@ -233,7 +233,10 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
     part = cached_part(
         plan,
         "plans/dashboard/indicator_content.html",
-        lambda: _indicator_content(indicator_obj.pk, month, may_see_centre),
+        # The services were read to decide who may see the page: passed on, not read again.
+        lambda: _indicator_content(
+            indicator_obj.pk, month, may_see_centre, list(indicator_obj.item.services.all())
+        ),
         indicator_obj.pk,
         month,
         may_see_centre,
@@ -248,18 +251,17 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
     return render(request, "plans/dashboard/indicator.html", context)
 
 
-def _indicator_content(indicator: int, month: int, may_see_centre: bool) -> dict:
+def _indicator_content(indicator: int, month: int, may_see_centre: bool, services: list[Service]) -> dict:
     indicator_obj = Indicator.objects.select_related(
         "item__plan__organization", "item__section", "item__unit", "item__deadline"
     ).get(pk=indicator)
     plan = indicator_obj.item.plan
     (figures,) = indicator_figures(plan, month, indicators=[indicator_obj])
     series = monthly_series(indicator_obj)
+    since_january, pace = series.cumulative(), series.pace()
     # Months after the one shown are left out of the charts, as not reached yet.
     shown_done = [value if number <= month else None for number, value in enumerate(series.done, start=1)]
-    cumulative = [
-        value if number <= month else None for number, value in enumerate(series.cumulative(), start=1)
-    ]
+    cumulative = [value if number <= month else None for number, value in enumerate(since_january, start=1)]
     entries = list(
         Actual.objects.filter(indicator=indicator_obj)
         .select_related("service", "entered_by")
@@ -275,9 +277,9 @@ def _indicator_content(indicator: int, month: int, may_see_centre: bool) -> dict
             "number": number,
             "name": MONTHS[number],
             "done": series.done[number - 1],
-            "cumulative": series.cumulative()[number - 1],
+            "cumulative": since_january[number - 1],
             "expected": series.expected[number - 1],
-            "pace": series.pace()[number - 1],
+            "pace": pace[number - 1],
             "entries": [entry for entry in entries if entry.month == number],
         }
         for number in range(1, 13)
@@ -293,7 +295,7 @@ def _indicator_content(indicator: int, month: int, may_see_centre: bool) -> dict
         "notes": [entry for entry in entries if entry.note],
         "history": history,
         "may_see_centre": may_see_centre,
-        "services": list(indicator_obj.item.services.all()),
-        "bars_chart": charts.monthly_bars(shown_done, series.pace()),
+        "services": services,
+        "bars_chart": charts.monthly_bars(shown_done, pace),
         "line_chart": charts.cumulative_line(cumulative, series.expected, indicator_obj.annual_target),
     }

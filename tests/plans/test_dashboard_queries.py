@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 # Session, user, memberships; then each page's own reads (see plans.dashboards.build_dashboard).
 CENTRE_QUERIES = 12
 SERVICE_QUERIES = 13
-INDICATOR_QUERIES = 13
+INDICATOR_QUERIES = 12
 # Later visits: session, user, memberships, and the plans with their revisions; the service's page
 # also reads the service, the indicator's page the indicator's services (who may see it).
 CENTRE_QUERIES_AGAIN = 4
