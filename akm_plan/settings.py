@@ -114,22 +114,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
     # Write-ahead logging: pages go on being read while a month is saved, and a commit syncs one
     # file instead of a journal and the database (as durable; backups use SQLite's backup API).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    # SQLite has no row locks: every transaction takes the write lock when it begins, so two
+    # writes on one plan or report run one after the other (as PostgreSQL's row locks make them),
+    # and a second writer waits for the first instead of failing with "database is locked".
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    sqlite_options.setdefault("timeout", 20)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Rendered page content (plans.pagecache), in each application process's memory. Every entry is
-# keyed by its plan's revision token, kept in the database, so no process ever serves content
-# another one has made stale; a process holds at most MAX_ENTRIES parts (a dashboard's is
-# about 40 KB) and forgets them when restarted.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "TIMEOUT": 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
-}
 # Sessions stay in the database (Django's default), so any application server can serve
 # any request and servers can be added or restarted freely.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

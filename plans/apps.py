@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Work plans")
-
-    def ready(self) -> None:
-        from . import revisions
-
-        revisions.connect()

@@ -17,7 +17,6 @@ from services.models import Membership, Organization, Service
 
 from .exchange import import_plan
 from .models import Actual, Indicator, Plan
-from .revisions import renew
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 PLAN_FILE = FIXTURES / "plan-2024.json"
@@ -117,7 +116,6 @@ def load_printed_done(plan: Plan) -> None:
         )
         for entry in data["entries"]
     )
-    renew(plan_id=plan.pk)  # bulk_create sends no signals for plans.revisions to follow
 
 
 def _ensure_superuser(password_hash: str, done: list[str]) -> None:

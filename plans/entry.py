@@ -23,7 +23,6 @@ from .clock import today
 from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
 from .locks import MonthState, month_state, quarter_months
 from .models import Actual, Indicator, MonthCompletion, MonthEvent, MonthLock, Plan, PlanItem, Section
-from .revisions import renew
 
 # Stored in English and shown translated (MonthEvent.reason_display), like any reason typed in.
 REPORT_SUBMITTED = gettext_noop("Quarterly report submitted")
@@ -55,12 +54,10 @@ def month_is_open(plan: Plan, month: int) -> bool:
 
 
 def _lock_plan(plan: Plan) -> None:
-    # Every write on the plan's months (saving, closing, reopening) starts here. Renewing the
-    # plan's revision (each caller goes on to change what the plan's pages show) locks its row
-    # until the transaction ends, which serialises them; on SQLite it takes the write lock at once.
-    if not renew(plan_id=plan.pk):
-        # A plan without a revision row: lock the plan's own.
-        Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).get()
+    # Every write on the plan's months (saving, closing, reopening) starts here: the plan's row
+    # stays locked until the transaction ends, which serialises them on PostgreSQL. SQLite has no
+    # row locks; its transactions take the database's write lock when they begin (settings).
+    Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).get()
 
 
 def _decide(

@@ -1,7 +1,5 @@
 """The annual plan: sections, items, indicators with targets, deadlines, and monthly actuals."""
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -45,26 +43,6 @@ class Plan(models.Model):
             "centre": self.organization,
             "year": self.year,
         }
-
-
-class PlanRevision(models.Model):
-    """What the plan's pages show, as it stands: the token changes whenever anything they show
-    changes (a figure, the plan's structure, a month's lock or completion), in the same
-    transaction, so a page part rendered under one token can be reused until it changes
-    (plans.pagecache). Written only by plans.revisions, never through a model instance: a stale
-    copy of a plan saved later could otherwise bring back an old token."""
-
-    plan = models.OneToOneField(
-        Plan, on_delete=models.CASCADE, primary_key=True, related_name="revision", verbose_name=_("plan")
-    )
-    token = models.UUIDField(_("revision"), default=uuid.uuid4)
-
-    class Meta:
-        verbose_name = _("plan revision")
-        verbose_name_plural = _("plan revisions")
-
-    def __str__(self) -> str:
-        return str(self.token)
 
 
 class Section(models.Model):

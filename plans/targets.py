@@ -6,7 +6,6 @@ from django.db import transaction
 
 from .models import Indicator, Target
 from .pacing import quarter_targets
-from .revisions import renew
 
 
 @transaction.atomic
@@ -26,4 +25,3 @@ def derive_quarter_targets(indicators: Iterable[Indicator]) -> None:
             quarter_targets(indicator.annual_target, indicator.item.deadline.window), start=1
         )
     )
-    renew(plan__items__indicators__in=indicators)

@@ -9,7 +9,6 @@ import psycopg2
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.utils import translation
 
 from plans.demo import DISTRICT, REGIONAL, SERVICES, load_demo
@@ -64,12 +63,6 @@ def default_language():
     translation.deactivate()
     yield
     translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with nothing cached (plans.pagecache), as a server does after a restart."""
-    cache.clear()
 
 
 @dataclass

@@ -20,7 +20,6 @@ from ..dashboards import Dashboard, build_dashboard, centre_plans, default_month
 from ..figures import indicator_figures, monthly_series
 from ..models import Actual, Indicator, Plan
 from ..pacing import Status
-from ..pagecache import cached_part, cached_value
 
 
 def _int(value: str | None) -> int | None:
@@ -52,7 +51,7 @@ def _choose_month(request: HttpRequest, plan: Plan) -> int:
         return month
     now = today()
     current = now.month if now.year == plan.year else (12 if plan.year < now.year else 1)
-    return cached_value(plan, "default-month", lambda: default_month(plan, current), current)
+    return default_month(plan, current)
 
 
 def _visible_centres(access: Access) -> list[Organization]:
@@ -68,8 +67,8 @@ def _visible_centres(access: Access) -> list[Organization]:
 
 def _filters(request: HttpRequest, plans: list[Plan], plan: Plan, month: int, **also: object) -> dict:
     status, section = _status(request.GET.get("status")), _int(request.GET.get("section"))
-    # What the page's links start from: the filters as chosen (not request.GET, which may carry
-    # anything and which the page's cached content cannot depend on).
+    # What the page's links start from: the filters as understood, not request.GET, which may
+    # carry anything.
     query = QueryDict(mutable=True)
     query.update({**also, "year": plan.year, "month": month})
     if section is not None:
@@ -117,24 +116,10 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
     month = _choose_month(request, plan)
     filters = _filters(request, plans, plan, month, centre=centre.pk)
 
-    def content() -> dict:
-        dashboard = build_dashboard(plan, month, section_id=filters["section_filter"])
-        return _dashboard_content(
-            filters, dashboard, "centre", centre=centre, centres=centres, may_see_centre=True
-        )
-
-    part = cached_part(
-        plan,
-        "plans/dashboard/centre_content.html",
-        content,
-        # The filters list the person's centres and the centre's years.
-        [(c.pk, str(c)) for c in centres],
-        [p.year for p in plans],
-        month,
-        filters["section_filter"],
-        filters["status_filter"],
+    dashboard = build_dashboard(plan, month, section_id=filters["section_filter"])
+    context = _dashboard_content(
+        filters, dashboard, "centre", centre=centre, centres=centres, may_see_centre=True
     )
-    context = {"plan": plan, "month": month, "may_see_centre": True, "content": part}
     return render(request, "plans/dashboard/centre.html", context)
 
 
@@ -154,39 +139,17 @@ def service_dashboard(request: HttpRequest, service: int) -> HttpResponse:
     filters = _filters(request, plans, plan, month)
     may_see_centre = access.can_view_centre(service_obj.organization)
 
-    def content() -> dict:
-        dashboard = build_dashboard(plan, month, service=service_obj, section_id=filters["section_filter"])
-        entry_url = reverse(
-            "plans:entry", kwargs={"year": plan.year, "month": month, "service": service_obj.pk}
-        )
-        return _dashboard_content(
-            filters,
-            dashboard,
-            "service",
-            centre=service_obj.organization,
-            service=service_obj,
-            may_see_centre=may_see_centre,
-            service_entry_url=entry_url,
-        )
-
-    part = cached_part(
-        plan,
-        "plans/dashboard/service_content.html",
-        content,
-        service_obj.pk,
-        may_see_centre,
-        [p.year for p in plans],
-        month,
-        filters["section_filter"],
-        filters["status_filter"],
+    dashboard = build_dashboard(plan, month, service=service_obj, section_id=filters["section_filter"])
+    entry_url = reverse("plans:entry", kwargs={"year": plan.year, "month": month, "service": service_obj.pk})
+    context = _dashboard_content(
+        filters,
+        dashboard,
+        "service",
+        centre=service_obj.organization,
+        service=service_obj,
+        may_see_centre=may_see_centre,
+        service_entry_url=entry_url,
     )
-    context = {
-        "plan": plan,
-        "month": month,
-        "service": service_obj,
-        "may_see_centre": may_see_centre,
-        "content": part,
-    }
     return render(request, "plans/dashboard/service.html", context)
 
 
@@ -217,44 +180,22 @@ def _may_view_indicator(access: Access, indicator: Indicator) -> bool:
 @login_required
 def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
     access = access_for(request)
-    # Only what deciding who may see it and finding its content needs: PostgreSQL plans a join
-    # of eight tables in longer than it takes to serve the page from the cache.
     indicator_obj = get_object_or_404(
-        Indicator.objects.select_related("item__plan__organization", "item__plan__revision").prefetch_related(
-            "item__services"
-        ),
+        Indicator.objects.select_related(
+            "item__plan__organization", "item__section", "item__unit", "item__deadline"
+        ).prefetch_related("item__services"),
         pk=indicator,
     )
     if not _may_view_indicator(access, indicator_obj):
         raise PermissionDenied
-    plan = indicator_obj.item.plan
-    month = _choose_month(request, plan)
-    may_see_centre = access.can_view_centre(plan.organization)
-    part = cached_part(
-        plan,
-        "plans/dashboard/indicator_content.html",
-        # The services were read to decide who may see the page: passed on, not read again.
-        lambda: _indicator_content(
-            indicator_obj.pk, month, may_see_centre, list(indicator_obj.item.services.all())
-        ),
-        indicator_obj.pk,
-        month,
-        may_see_centre,
+    month = _choose_month(request, indicator_obj.item.plan)
+    context = _indicator_content(
+        indicator_obj, month, access.can_view_centre(indicator_obj.item.plan.organization)
     )
-    context = {
-        "plan": plan,
-        "month": month,
-        "item": indicator_obj.item,
-        "may_see_centre": may_see_centre,
-        "content": part,
-    }
     return render(request, "plans/dashboard/indicator.html", context)
 
 
-def _indicator_content(indicator: int, month: int, may_see_centre: bool, services: list[Service]) -> dict:
-    indicator_obj = Indicator.objects.select_related(
-        "item__plan__organization", "item__section", "item__unit", "item__deadline"
-    ).get(pk=indicator)
+def _indicator_content(indicator_obj: Indicator, month: int, may_see_centre: bool) -> dict:
     plan = indicator_obj.item.plan
     (figures,) = indicator_figures(plan, month, indicators=[indicator_obj])
     series = monthly_series(indicator_obj)
@@ -295,7 +236,7 @@ def _indicator_content(indicator: int, month: int, may_see_centre: bool, service
         "notes": [entry for entry in entries if entry.note],
         "history": history,
         "may_see_centre": may_see_centre,
-        "services": services,
+        "services": list(indicator_obj.item.services.all()),
         "bars_chart": charts.monthly_bars(shown_done, pace),
         "line_chart": charts.cumulative_line(cumulative, series.expected, indicator_obj.annual_target),
     }

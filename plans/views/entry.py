@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +21,6 @@ from ..clock import today
 from ..entry import (
     Conflict,
     EntryConflict,
-    EntryRow,
     MonthClosed,
     NotOnPage,
     do_close_month,
@@ -40,7 +38,6 @@ from ..entry import (
 from ..forms import MonthEntryForm, with_current_values
 from ..locks import MonthState
 from ..models import Indicator, MonthEvent, Plan
-from ..pagecache import cached_part
 
 NOT_ON_PAGE = gettext_lazy("The form names figures that are not on this page. Nothing was saved.")
 
@@ -50,7 +47,7 @@ def month_name(month: int) -> str:
 
 
 def _plan(organization_id: int, year: int) -> Plan:
-    plans = Plan.objects.select_related("organization", "revision")
+    plans = Plan.objects.select_related("organization")
     return get_object_or_404(plans, organization_id=organization_id, year=year)
 
 
@@ -81,7 +78,8 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
     state = month_state_of(plan, month)
     may_enter = access.can_enter(service_obj)
     status = 200
-    conflicts = {}
+    conflicts: dict[int, Conflict] = {}
+    form = None
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied
@@ -92,7 +90,9 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
         form = MonthEntryForm(request.POST, rows=form_rows)
         if form.foreign_indicator_ids():
             return _refuse(request, NOT_ON_PAGE, 400)
-        if form.is_valid():
+        if not form.is_valid():
+            status = 400
+        else:
             try:
                 result = do_save_month(plan, month, service_obj, form.entries(), acting_user=request.user)
             except MonthClosed:
@@ -107,33 +107,11 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
                 form.is_valid()
                 status = 409
             else:
-                if result.changes:
-                    messages.success(
-                        request,
-                        ngettext("Saved: %(count)d change.", "Saved: %(count)d changes.", result.changes)
-                        % {"count": result.changes},
-                    )
-                else:
-                    messages.info(request, _("Nothing had changed; nothing was saved."))
+                _say_saved(request, result.changes)
                 return redirect(request.path)
-        else:
-            status = 400
-        # Shown again with the person's input and what is wrong with it: rendered afresh.
-        rows = entry_rows(plan, month, service_obj)
-        table = render_to_string(
-            "plans/entry/_table.html", _table(plan, service_obj, month, rows, form, conflicts, editable=True)
-        )
-    else:
-        editable = may_enter and state.is_open
-
-        def fresh_table() -> dict:
-            rows = entry_rows(plan, month, service_obj)
-            form = MonthEntryForm(rows=[row.form_row for row in rows])
-            return _table(plan, service_obj, month, rows, form, {}, editable=editable)
-
-        table = cached_part(plan, "plans/entry/_table.html", fresh_table, service_obj.pk, month, editable)
-        form = None
-
+    rows = entry_rows(plan, month, service_obj)
+    if form is None:
+        form = MonthEntryForm(rows=[row.form_row for row in rows])
     completion = month_completion(plan, month, service_obj)
     return render(
         request,
@@ -146,9 +124,12 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
             "month_name": month_name(month),
             "state": state,
             "closed_message": "" if state.is_open else _closed_message(state),
-            "table": table,
+            "editable": may_enter and state.is_open,
+            "rows": [
+                (row, form.row_fields(row.indicator.pk), conflicts.get(row.indicator.pk)) for row in rows
+            ],
             "conflicts": bool(conflicts),
-            "form_errors": bool(form and form.errors),
+            "form_errors": form.is_bound and bool(form.errors),
             "completion": completion,
             "may_complete": access.can_complete(service_obj) and state.is_open,
             "may_lock": access.manages(plan.organization_id) and state != MonthState.FUTURE,
@@ -159,24 +140,14 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
     )
 
 
-def _table(
-    plan: Plan,
-    service: Service,
-    month: int,
-    rows: list[EntryRow],
-    form: MonthEntryForm,
-    conflicts: dict[int, Conflict],
-    *,
-    editable: bool,
-) -> dict:
-    """The context of the month's table (plans/entry/_table.html), rendered without the request."""
-    return {
-        "plan": plan,
-        "service": service,
-        "month": month,
-        "editable": editable,
-        "rows": [(row, form.row_fields(row.indicator.pk), conflicts.get(row.indicator.pk)) for row in rows],
-    }
+def _say_saved(request: HttpRequest, changes: int) -> None:
+    if changes:
+        messages.success(
+            request,
+            ngettext("Saved: %(count)d change.", "Saved: %(count)d changes.", changes) % {"count": changes},
+        )
+    else:
+        messages.info(request, _("Nothing had changed; nothing was saved."))
 
 
 def _closed_message(state: MonthState) -> str:

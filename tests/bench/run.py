@@ -189,7 +189,7 @@ class World:
 def clone_plan(template, centre, years) -> list:
     """Copies of the template plan's structure for the centre, one per year, in a few bulk inserts
     (import_plan writes row by row, too slow for hundreds of centres)."""
-    from plans.models import Deadline, Indicator, Plan, PlanItem, PlanRevision, Section, Target
+    from plans.models import Deadline, Indicator, Plan, PlanItem, Section, Target
 
     services = {service.name: service for service in centre.services.all()}
     sections = list(template.sections.all())
@@ -197,7 +197,6 @@ def clone_plan(template, centre, years) -> list:
     items = list(template.items.prefetch_related("services").order_by("order"))
     indicators = list(Indicator.objects.filter(item__plan=template).prefetch_related("targets"))
     plans = Plan.objects.bulk_create(Plan(organization=centre, year=year) for year in years)
-    PlanRevision.objects.bulk_create(PlanRevision(plan=plan) for plan in plans)  # as Plan's signal would
     result = []
     for plan in plans:
         new_sections = dict(
@@ -304,20 +303,13 @@ def measure(
     return statistics.median(times), count
 
 
-# How the rows for the first visit after a change are named: the page's content is rendered afresh
-# (plans.pagecache), as after someone saved a figure.
-AFTER_A_CHANGE = ", first visit after a change"
-
-
 def pages(centre, people) -> list[tuple[str, Callable[[], object], int, Callable[[], object] | None]]:
     """(name, one request, how many runs, what to do before each) for each measured page, as the
-    people who use it. Each page is measured as visited again (its content reused while the plan
-    stands) and as first visited after a change to the plan."""
+    people who use it."""
     from django.test import Client
     from django.urls import reverse
 
     from plans.models import Indicator, Plan
-    from plans.revisions import renew
 
     manager, staff, nobody, service = people
     plan = Plan.objects.get(organization=centre, year=TODAY.year)
@@ -337,9 +329,6 @@ def pages(centre, people) -> list[tuple[str, Callable[[], object], int, Callable
 
         return run
 
-    def change() -> None:
-        renew(plan_id=plan.pk)
-
     floor, director, worker = client_for(nobody), client_for(manager), client_for(staff)
     entry_url = reverse("plans:entry", kwargs={"year": plan.year, "month": MONTH, "service": service.pk})
     visited = [
@@ -353,7 +342,6 @@ def pages(centre, people) -> list[tuple[str, Callable[[], object], int, Callable
     ]
     result = [("Floor: login-required page on base.html (home)", get(floor, reverse("home")), RUNS, None)]
     result += [(name, run, RUNS, None) for name, run in visited]
-    result += [(name + AFTER_A_CHANGE, run, RUNS, change) for name, run in visited]
     result.append(("Saving a full month (POST)", save_month(worker, entry_url), max(RUNS // 3, 5), None))
     return result
 
@@ -466,11 +454,6 @@ def table(vendor: str, results: dict[str, dict[int, tuple[float, int]]], actuals
         f"({len(YEARS)} years × {scales[-1]} centres of the 2024 plan's structure). "
         f"Server time in-process (django.test.Client), median of {RUNS} runs; the save median of "
         f"{max(RUNS // 3, 5)}. Regenerate with `make bench`.",
-        "",
-        "Each page is measured twice: visited again, when its content is reused from the cache "
-        "while nothing it shows has changed (plans.pagecache), and first visited after a change "
-        "(the plan's revision renewed before each run, as a saved figure does), when the content is "
-        "read and rendered afresh.",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
