@@ -76,7 +76,7 @@ class EntryLink:
 
 
 @dataclass(frozen=True)
-class Row:
+class DashboardRow:
     """An indicator's line on a dashboard: its figures and who is responsible for it."""
 
     figures: Figures
@@ -121,19 +121,19 @@ class Dashboard:
     plan: Plan
     month: int
     # Every indicator in scope (after the section filter), in the plan's order.
-    rows: list[Row]
+    rows: list[DashboardRow]
     summary: Summary
     sections: list[Group]
     services: list[Group]
-    attention: list[Row]
-    due: list[Row]
+    attention: list[DashboardRow]
+    due: list[DashboardRow]
     completions: list[Completion] = field(default_factory=list)
     due_until: int = 12
     # Every section of the plan (the filter offers them all), and the one filtered on.
     plan_sections: list[Section] = field(default_factory=list)
     section: Section | None = None
 
-    def listed(self, status: Status | None) -> list[Row]:
+    def listed(self, status: Status | None) -> list[DashboardRow]:
         """The rows the indicator list shows under the status filter."""
         return [row for row in self.rows if status is None or row.figures.status == status]
 
@@ -192,7 +192,7 @@ def url_for_each(name: str, key: str, **kwargs: object) -> Callable[[int], str]:
     return lambda pk: f"{before}{pk}{after}"
 
 
-def _worst_first(rows: Iterable[Row]) -> list[Row]:
+def _worst_first(rows: Iterable[DashboardRow]) -> list[DashboardRow]:
     return sorted(
         (row for row in rows if row.figures.status in ATTENTION),
         key=lambda row: (ATTENTION.index(row.figures.status), -row.shortfall_share, row.figures.item.order),
@@ -223,7 +223,7 @@ def build_dashboard(
     for f in figures:
         services = responsible(f, centre_services)
         rows.append(
-            Row(
+            DashboardRow(
                 f,
                 services,
                 url=f"{indicator_url(f.indicator.pk)}?month={month}",

@@ -1,8 +1,9 @@
-"""Monthly entry of actuals: which months are open, and the actions that close, reopen and save them.
+"""The writes of monthly entry: saving a service's month, completing it, closing and reopening months.
 
 Every write here is a `do_*` function: atomic, with a keyword-only `acting_user`, writing its
 record (MonthEvent, or the actual's history) in the same transaction. Each locks the plan's
 row first, so a month cannot be saved while its quarter is being closed, and the other way round.
+The entry pages' reads are in plans.selectors.
 """
 
 from __future__ import annotations
@@ -19,38 +20,13 @@ from simple_history.utils import bulk_create_with_history
 
 from services.models import Service
 
-from .clock import today
-from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
-from .locks import MonthState, month_state, quarter_months
-from .models import Actual, Indicator, MonthCompletion, MonthEvent, MonthLock, Plan, PlanItem, Section
+from .figures import plan_indicators
+from .locks import quarter_months
+from .models import Actual, MonthCompletion, MonthEvent, MonthLock, Plan
+from .selectors import month_state_of, person_name
 
 # Stored in English and shown translated (MonthEvent.reason_display), like any reason typed in.
 REPORT_SUBMITTED = gettext_noop("Quarterly report submitted")
-
-
-def month_states(plan: Plan) -> dict[int, MonthState]:
-    """The state of each month (1–12) of the plan today, in one query.
-
-    Reads `plan.organization` (select it with the plan to save a query)."""
-    decisions = dict(MonthLock.objects.filter(plan=plan).values_list("month", "state"))
-    on = today()
-    lock_day = plan.organization.entry_lock_day
-    return {
-        month: month_state(plan.year, month, today=on, lock_day=lock_day, decision=decisions.get(month))
-        for month in range(1, 13)
-    }
-
-
-def month_state_of(plan: Plan, month: int) -> MonthState:
-    decision = MonthLock.objects.filter(plan=plan, month=month).values_list("state", flat=True).first()
-    return month_state(
-        plan.year, month, today=today(), lock_day=plan.organization.entry_lock_day, decision=decision
-    )
-
-
-def month_is_open(plan: Plan, month: int) -> bool:
-    """Whether figures of `month` may be entered or corrected now."""
-    return month_state_of(plan, month).is_open
 
 
 def _lock_plan(plan: Plan) -> None:
@@ -152,7 +128,7 @@ class NotOnPage(Exception):
 
 
 @dataclass(frozen=True)
-class RowEntry:
+class SubmittedRow:
     """One row as submitted: the value and note typed, and those the page was loaded with."""
 
     indicator_id: int
@@ -195,13 +171,18 @@ class SaveResult:
         return self.created + self.updated + self.deleted
 
 
-def entry_indicator_ids(plan: Plan, service: Service) -> set[int]:
+def _indicator_ids(plan: Plan, service: Service) -> set[int]:
     return set(plan_indicators(plan, services=[service]).values_list("pk", flat=True))
 
 
 @transaction.atomic
 def do_save_month(
-    plan: Plan, month: int, service: Service, entries: Sequence[RowEntry], *, acting_user: AbstractBaseUser
+    plan: Plan,
+    month: int,
+    service: Service,
+    entries: Sequence[SubmittedRow],
+    *,
+    acting_user: AbstractBaseUser,
 ) -> SaveResult:
     """Save a service's month in one go: create, correct and clear its figures, with their history.
 
@@ -216,7 +197,7 @@ def do_save_month(
     if not changed:
         return SaveResult()
     ids = [entry.indicator_id for entry in changed]
-    foreign = set(ids) - entry_indicator_ids(plan, service)
+    foreign = set(ids) - _indicator_ids(plan, service)
     if foreign:
         raise NotOnPage(sorted(foreign))
     current = {
@@ -241,7 +222,7 @@ def do_save_month(
                     indicator_id=entry.indicator_id,
                     current_value=now_value,
                     current_note=now_note,
-                    changed_by=_person(actual.entered_by) if actual else "",
+                    changed_by=person_name(actual.entered_by) if actual else "",
                     yours=entry.value,
                     your_note=entry.note,
                 )
@@ -318,12 +299,6 @@ def _delete_with_history(
     Actual.objects.filter(pk__in=[actual.pk for actual in actuals])._raw_delete(Actual.objects.db)
 
 
-def _person(user: AbstractBaseUser | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 @transaction.atomic
 def do_complete_month(plan: Plan, month: int, service: Service, *, acting_user: AbstractBaseUser) -> bool:
     """Mark the service's month complete (its head says every figure is in). False if it already was."""
@@ -364,185 +339,3 @@ def do_withdraw_completion(
             acting_user=acting_user,
         )
     return bool(deleted)
-
-
-# Reads that feed the entry pages.
-
-
-@dataclass(frozen=True)
-class FormRow:
-    """What the entry form needs of a row: the indicator, its name for screen readers, and the
-    service's figure and note the page was loaded with."""
-
-    indicator_id: int
-    name: str
-    value: int | None = None
-    note: str = ""
-
-
-def entry_form_rows(plan: Plan, service: Service) -> list[FormRow]:
-    """The form rows of a service's month, in one query: enough to read a submitted form back (a
-    save needs none of the figures the page shows)."""
-    indicators = plan_indicators(plan, services=[service]).values_list("pk", "item__number", "label")
-    return [FormRow(pk, _row_name(number, label)) for pk, number, label in indicators]
-
-
-def _row_name(number: str, label: str) -> str:
-    return " ".join(filter(None, [number, label]))
-
-
-@dataclass
-class EntryRow:
-    """A row of a service's entry page: the indicator's figures and this service's own figure."""
-
-    figures: Figures
-    own: Actual | None
-    first_of_item: bool
-    # Set on the first row of a section, and on the first sub-item of a parent item.
-    section: Section | None = None
-    parent: ParentTotals | None = None
-
-    @property
-    def indicator(self) -> Indicator:
-        return self.figures.indicator
-
-    @property
-    def item(self) -> PlanItem:
-        return self.figures.indicator.item
-
-    @property
-    def form_row(self) -> FormRow:
-        own = self.own
-        return FormRow(
-            indicator_id=self.indicator.pk,
-            name=_row_name(self.item.number, self.indicator.label),
-            value=own.value if own else None,
-            note=own.note if own else "",
-        )
-
-    @property
-    def others_in_month(self) -> int:
-        """What the other services sharing the item entered this month."""
-        return self.figures.done_in_month - (self.own.value if self.own else 0)
-
-
-def month_completion(plan: Plan, month: int, service: Service) -> MonthCompletion | None:
-    return (
-        MonthCompletion.objects.filter(plan=plan, month=month, service=service)
-        .select_related("completed_by")
-        .first()
-    )
-
-
-def entry_rows(plan: Plan, month: int, service: Service) -> list[EntryRow]:
-    """The rows of a service's month, in the plan's order, in a fixed number of queries (five).
-
-    Figures are read for the whole plan so that a parent item's total counts every sub-item,
-    including those of other services."""
-    figures = indicator_figures(plan, month)
-    parents = parent_totals(figures)
-    own = {
-        actual.indicator_id: actual
-        for actual in Actual.objects.filter(indicator__item__plan=plan, month=month, service=service)
-    }
-    rows: list[EntryRow] = []
-    section_id = item_id = parent_id = None
-    for figure in figures:
-        item = figure.item
-        if not (item.all_services or any(s.pk == service.pk for s in item.services.all())):
-            continue
-        row = EntryRow(figures=figure, own=own.get(figure.indicator.pk), first_of_item=item.pk != item_id)
-        if item.section_id != section_id:
-            row.section = item.section
-            parent_id = None
-        if item.parent_id is not None and item.parent_id != parent_id:
-            row.parent = parents.get(item.parent_id)
-        section_id, item_id, parent_id = item.section_id, item.pk, item.parent_id
-        rows.append(row)
-    return rows
-
-
-@dataclass(frozen=True)
-class ServiceMonth:
-    """A service's month on the manager's overview."""
-
-    service: Service
-    completion: MonthCompletion | None
-    expected: int
-    missing: list[Indicator]
-
-    @property
-    def entered(self) -> int:
-        return self.expected - len(self.missing)
-
-
-def month_overview(plan: Plan, month: int) -> list[ServiceMonth]:
-    """For each service of the plan's centre: completed or not, and its indicators with no figure
-    for the month yet. Five queries."""
-    services = list(plan.organization.services.all())
-    indicators = list(plan_indicators(plan).prefetch_related("item__services"))
-    entered = set(
-        Actual.objects.filter(indicator__item__plan=plan, month=month).values_list(
-            "indicator_id", "service_id"
-        )
-    )
-    completions = MonthCompletion.objects.filter(plan=plan, month=month).select_related("completed_by")
-    completions = {completion.service_id: completion for completion in completions}
-    overview = []
-    for service in services:
-        own = [
-            indicator
-            for indicator in indicators
-            if indicator.item.all_services or any(s.pk == service.pk for s in indicator.item.services.all())
-        ]
-        overview.append(
-            ServiceMonth(
-                service=service,
-                completion=completions.get(service.pk),
-                expected=len(own),
-                missing=[indicator for indicator in own if (indicator.pk, service.pk) not in entered],
-            )
-        )
-    return overview
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change of a figure: who, when, the value before and after, and the note."""
-
-    month: int
-    service: Service
-    when: datetime.datetime
-    by: str
-    old_value: int | None
-    new_value: int | None
-    note: str
-
-
-def indicator_history(indicator: Indicator, services: Sequence[Service] | None = None) -> list[Change]:
-    """Every change of the indicator's figures (of the given services), newest first. One query."""
-    records = Actual.history.filter(indicator_id=indicator.pk)
-    if services is not None:
-        records = records.filter(service__in=list(services))
-    records = records.select_related("history_user", "service").order_by(
-        "month", "service_id", "history_date", "history_id"
-    )
-    changes: list[Change] = []
-    previous: dict[tuple[int, int], int | None] = {}
-    for record in records:
-        key = (record.month, record.service_id)
-        new_value = None if record.history_type == "-" else record.value
-        changes.append(
-            Change(
-                month=record.month,
-                service=record.service,
-                when=record.history_date,
-                by=_person(record.history_user),
-                old_value=previous.get(key),
-                new_value=new_value,
-                note="" if record.history_type == "-" else record.note,
-            )
-        )
-        previous[key] = new_value
-    changes.sort(key=lambda change: change.when, reverse=True)
-    return changes

@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .entry import Conflict, FormRow, RowEntry
+from .entry import Conflict, SubmittedRow
+from .selectors import EntryFormRow
 
 # More than any centre does in a month: a larger number is a typing mistake.
 MAX_VALUE = 1_000_000
@@ -86,7 +87,7 @@ class PlainHiddenInput(PlainInputMixin, forms.HiddenInput):
 
 
 @dataclass(frozen=True)
-class RowFields:
+class EntryRowFields:
     value: forms.BoundField
     note: forms.BoundField
     was: forms.BoundField
@@ -98,7 +99,7 @@ class MonthEntryForm(forms.Form):
 
     The hidden `was` fields let the save notice a row someone else changed meanwhile."""
 
-    def __init__(self, data=None, *, rows: Sequence[FormRow]):
+    def __init__(self, data=None, *, rows: Sequence[EntryFormRow]):
         super().__init__(data)
         self.rows = rows
         for row in rows:
@@ -132,8 +133,8 @@ class MonthEntryForm(forms.Form):
                 required=False, strip=False, initial=row.note, widget=PlainHiddenInput
             )
 
-    def row_fields(self, indicator_id: int) -> RowFields:
-        return RowFields(
+    def row_fields(self, indicator_id: int) -> EntryRowFields:
+        return EntryRowFields(
             value=self[f"value-{indicator_id}"],
             note=self[f"note-{indicator_id}"],
             was=self[f"was-{indicator_id}"],
@@ -156,10 +157,10 @@ class MonthEntryForm(forms.Form):
                 )
         return cleaned
 
-    def entries(self) -> list[RowEntry]:
+    def entries(self) -> list[SubmittedRow]:
         data = self.cleaned_data
         return [
-            RowEntry(
+            SubmittedRow(
                 indicator_id=row.indicator_id,
                 value=data[f"value-{row.indicator_id}"],
                 note=data[f"note-{row.indicator_id}"],

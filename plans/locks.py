@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime
 import enum
 
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
 
 class MonthState(enum.StrEnum):
     FUTURE = "future"  # not begun: nothing can be entered yet
@@ -24,9 +27,11 @@ class MonthState(enum.StrEnum):
         return self is MonthState.OPEN
 
 
-# The values of plans.models.MonthLock.State, repeated here so the rule needs no models.
-CLOSED = "closed"
-REOPENED = "reopened"
+class Decision(TextChoices):
+    """A decision on a month that overrides its lock date (stored as plans.models.MonthLock.state)."""
+
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
 
 
 def lock_date(year: int, month: int, lock_day: int) -> datetime.date:
@@ -44,9 +49,9 @@ def month_state(
     """The state of `month` of `year` on `today`, given the last decision on it (if any)."""
     if today < datetime.date(year, month, 1):
         return MonthState.FUTURE
-    if decision == CLOSED:
+    if decision == Decision.CLOSED:
         return MonthState.CLOSED
-    if decision == REOPENED:
+    if decision == Decision.REOPENED:
         return MonthState.OPEN
     if today > lock_date(year, month, lock_day):
         return MonthState.LOCKED

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from services.models import Organization, Service
 
+from .locks import Decision
 from .pacing import DeadlineKind, Window
 
 
@@ -307,9 +308,7 @@ class Actual(models.Model):
 class MonthLock(models.Model):
     """A decision that overrides a month's lock date: closed early (report submitted) or reopened."""
 
-    class State(models.TextChoices):
-        CLOSED = "closed", _("Closed")
-        REOPENED = "reopened", _("Reopened")
+    State = Decision
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="month_locks"

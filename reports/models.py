@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.models import Indicator, Plan
 
+from .rules import ReportState
+
 
 class Report(models.Model):
     """A centre's report on one quarter of its plan, and where it stands in the workflow.
@@ -15,11 +17,7 @@ class Report(models.Model):
     a row is a draft nobody has touched yet.
     """
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
-        RETURNED = "returned", _("Returned for correction")
+    State = ReportState
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="reports")
     quarter = models.PositiveSmallIntegerField(_("quarter"))

@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime
 import enum
 
-# The values of reports.models.Report.State, repeated so the rules need no models.
-DRAFT = "draft"
-SUBMITTED = "submitted"
-ACCEPTED = "accepted"
-RETURNED = "returned"
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportState(TextChoices):
+    """Where a report stands in the workflow (stored as reports.models.Report.state)."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for correction")
+
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -50,9 +57,9 @@ def punctuality(due: datetime.date, *, sent_on: datetime.date | None, today: dat
 
 # Which state each workflow move starts from.
 MOVES_FROM = {
-    SUBMITTED: {DRAFT, RETURNED},
-    ACCEPTED: {SUBMITTED},
-    RETURNED: {SUBMITTED},
+    ReportState.SUBMITTED: {ReportState.DRAFT, ReportState.RETURNED},
+    ReportState.ACCEPTED: {ReportState.SUBMITTED},
+    ReportState.RETURNED: {ReportState.SUBMITTED},
 }
 
 
@@ -63,4 +70,4 @@ def can_move(state: str, to: str) -> bool:
 
 def notes_editable(state: str) -> bool:
     """Notes are written while the report is with the centre: before sending and after a return."""
-    return state in {DRAFT, RETURNED}
+    return state in {ReportState.DRAFT, ReportState.RETURNED}

@@ -30,7 +30,7 @@ NEEDS_NOTE = {Status.BEHIND, Status.OVERDUE}
 
 
 @dataclass(frozen=True)
-class Row:
+class ReportRow:
     kind: str
     number: str
     activity: str
@@ -75,7 +75,7 @@ class ReportTable:
     director: str
     year: int
     quarter: int
-    rows: list[Row]
+    rows: list[ReportRow]
 
     @property
     def quarter_roman(self) -> str:
@@ -88,10 +88,10 @@ class ReportTable:
             "Report on the execution of the %(year)s work plan of %(centre)s for quarter %(quarter)s"
         ) % {"centre": self.centre, "year": self.year, "quarter": self.quarter_roman}
 
-    def figure_rows(self) -> list[Row]:
+    def figure_rows(self) -> list[ReportRow]:
         return [row for row in self.rows if row.has_figures]
 
-    def missing_notes(self) -> list[Row]:
+    def missing_notes(self) -> list[ReportRow]:
         """Indicators behind or overdue without a note: the report cannot be sent without them."""
         return [row for row in self.rows if row.needs_note and not row.note.strip()]
 
@@ -109,7 +109,7 @@ class ReportTable:
             director=data["director"],
             year=data["year"],
             quarter=data["quarter"],
-            rows=[Row(**row) for row in data["rows"]],
+            rows=[ReportRow(**row) for row in data["rows"]],
         )
 
 
@@ -122,14 +122,14 @@ def build_table(plan: Plan, quarter: int, *, notes: Mapping[int, str] | None = N
     notes = notes or {}
     figures = indicator_figures(plan, 3 * quarter)
     parents = parent_totals(figures)
-    rows: list[Row] = []
+    rows: list[ReportRow] = []
     section_id = None
     parents_done: set[int] = set()
     for item, group in itertools.groupby(figures, key=lambda figure: figure.item):
         members = list(group)
         if item.section_id != section_id:
             section_id = item.section_id
-            rows.append(Row(kind=SECTION, number=item.section.number, activity=item.section.title))
+            rows.append(ReportRow(kind=SECTION, number=item.section.number, activity=item.section.title))
         level = 0
         if item.parent_id is not None:
             level = 1
@@ -141,7 +141,9 @@ def build_table(plan: Plan, quarter: int, *, notes: Mapping[int, str] | None = N
             rows.append(_figures_row(members[0], item.number, item.title, level, notes))
             continue
         rows.append(
-            Row(kind=HEADING, number=item.number, activity=item.title, level=level, **_item_fields(item))
+            ReportRow(
+                kind=HEADING, number=item.number, activity=item.title, level=level, **_item_fields(item)
+            )
         )
         for figure in members:
             rows.append(_figures_row(figure, "", figure.indicator.label, level + 1, notes))
@@ -163,8 +165,10 @@ def _item_fields(item: PlanItem) -> dict[str, Any]:
     }
 
 
-def _figures_row(figure: Figures, number: str, activity: str, level: int, notes: Mapping[int, str]) -> Row:
-    return Row(
+def _figures_row(
+    figure: Figures, number: str, activity: str, level: int, notes: Mapping[int, str]
+) -> ReportRow:
+    return ReportRow(
         kind=FIGURES,
         number=number,
         activity=activity,
@@ -181,15 +185,15 @@ def _figures_row(figure: Figures, number: str, activity: str, level: int, notes:
     )
 
 
-def _parent_row(parent: PlanItem, totals: ParentTotals | None, unit: str) -> Row:
+def _parent_row(parent: PlanItem, totals: ParentTotals | None, unit: str) -> ReportRow:
     """A parent item's row: the sums of its sub-items in its own unit, else a heading.
 
     The parent is the selector's `item.parent`, loaded without its unit or services: the unit
     is read from a sub-item of the same unit, and the services are printed on the sub-items.
     """
     if totals is None:
-        return Row(kind=HEADING, number=parent.number, activity=parent.title)
-    return Row(
+        return ReportRow(kind=HEADING, number=parent.number, activity=parent.title)
+    return ReportRow(
         kind=FIGURES,
         number=parent.number,
         activity=parent.title,

@@ -78,9 +78,9 @@ def report_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
             "note_form": manages and rules.notes_editable(page.state),
             "show_status": True,
             "can_submit": manages
-            and rules.can_move(page.state, rules.SUBMITTED)
+            and rules.can_move(page.state, Report.State.SUBMITTED)
             and submittable(plan, quarter),
-            "can_review": reviews and rules.can_move(page.state, rules.ACCEPTED),
+            "can_review": reviews and rules.can_move(page.state, Report.State.ACCEPTED),
         },
     )
 

@@ -96,7 +96,7 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
     The PDF is written in the active language, the one the person submitting reads.
     """
     report = _locked_report(plan, quarter)
-    if not rules.can_move(report.state, rules.SUBMITTED):
+    if not rules.can_move(report.state, Report.State.SUBMITTED):
         raise ReportError(
             _("This report has already been sent (%(state)s); it can be sent again only after a return.")
             % {"state": report.get_state_display()}
@@ -138,7 +138,7 @@ def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "
     """The region accepts the version it was sent."""
     refusal = _("Only a submitted report can be accepted; this one is %(state)s.")
     report = _locked_sent_report(report, refusal)
-    if not rules.can_move(report.state, rules.ACCEPTED):
+    if not rules.can_move(report.state, Report.State.ACCEPTED):
         raise ReportError(refusal % {"state": report.get_state_display()})
     report.state = Report.State.ACCEPTED
     report.save(update_fields=["state", "updated_at"])
@@ -160,7 +160,7 @@ def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) ->
         raise ReportError(_("Say what is to be corrected: a returned report needs a comment."))
     refusal = _("Only a submitted report can be returned; this one is %(state)s.")
     report = _locked_sent_report(report, refusal)
-    if not rules.can_move(report.state, rules.RETURNED):
+    if not rules.can_move(report.state, Report.State.RETURNED):
         raise ReportError(refusal % {"state": report.get_state_display()})
     report.state = Report.State.RETURNED
     report.save(update_fields=["state", "updated_at"])

@@ -22,7 +22,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from .. import charts
-from ..dashboards import Row, Summary
+from ..dashboards import DashboardRow, Summary
 from ..figures import Figures
 
 register = template.Library()
@@ -64,7 +64,7 @@ def _status(f: Figures) -> str:
     return f'<span class="status status-{_e(f.status)}">{_e(f.status.label)}</span>'
 
 
-def _who(row: Row, service_entry_url: str | None) -> str:
+def _who(row: DashboardRow, service_entry_url: str | None) -> str:
     """Who enters the figure: on a service's dashboard its own entry page, else each responsible
     service's."""
     # Translated outside the f-strings: xgettext does not look inside them.
@@ -80,7 +80,7 @@ def _who(row: Row, service_entry_url: str | None) -> str:
 
 
 @register.simple_tag
-def indicator_rows(rows: Sequence[Row]) -> SafeString:
+def indicator_rows(rows: Sequence[DashboardRow]) -> SafeString:
     """The indicator list's rows, under a heading row for each section."""
     if not rows:
         text = gettext("No indicators match.")
@@ -120,7 +120,7 @@ def indicator_rows(rows: Sequence[Row]) -> SafeString:
 
 
 @register.simple_tag
-def attention_rows(rows: Iterable[Row], service_entry_url: str | None = None) -> SafeString:
+def attention_rows(rows: Iterable[DashboardRow], service_entry_url: str | None = None) -> SafeString:
     """The rows of the list of indicators behind or overdue."""
     parts = []
     for row in rows:
@@ -139,7 +139,7 @@ def attention_rows(rows: Iterable[Row], service_entry_url: str | None = None) ->
 
 
 @register.simple_tag
-def due_rows(rows: Iterable[Row], service_entry_url: str | None = None) -> SafeString:
+def due_rows(rows: Iterable[DashboardRow], service_entry_url: str | None = None) -> SafeString:
     """The rows of the list of indicators falling due soon."""
     parts = []
     for row in rows:

@@ -28,6 +28,11 @@ from ..entry import (
     do_reopen_month,
     do_save_month,
     do_withdraw_completion,
+)
+from ..forms import MonthEntryForm, with_current_values
+from ..locks import MonthState
+from ..models import Indicator, MonthEvent, Plan
+from ..selectors import (
     entry_form_rows,
     entry_rows,
     indicator_history,
@@ -35,9 +40,6 @@ from ..entry import (
     month_overview,
     month_state_of,
 )
-from ..forms import MonthEntryForm, with_current_values
-from ..locks import MonthState
-from ..models import Indicator, MonthEvent, Plan
 
 NOT_ON_PAGE = gettext_lazy("The form names figures that are not on this page. Nothing was saved.")
 

@@ -10,11 +10,10 @@ from plans.entry import (
     do_close_quarter,
     do_reopen_month,
     do_reopen_quarter,
-    month_is_open,
-    month_states,
 )
 from plans.locks import MonthState, lock_date, month_state
 from plans.models import MonthEvent, MonthLock
+from plans.selectors import month_is_open, month_states
 
 D = datetime.date
 

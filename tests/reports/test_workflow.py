@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from plans.entry import month_states
 from plans.locks import MonthState
 from plans.models import MonthEvent
+from plans.selectors import month_states
 from reports.models import Report, ReportEvent, ReportNote, ReportVersion
 from reports.selectors import current_table
 from reports.tables import build_table

@@ -1,0 +1,228 @@
+"""Reads that feed the monthly entry pages: which months are open, a service's rows, the month's
+overview, an indicator's history. The writes are in plans.entry."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from services.models import Service
+
+from .clock import today
+from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
+from .locks import MonthState, month_state
+from .models import Actual, Indicator, MonthCompletion, MonthLock, Plan, PlanItem, Section
+
+
+def month_states(plan: Plan) -> dict[int, MonthState]:
+    """The state of each month (1–12) of the plan today, in one query.
+
+    Reads `plan.organization` (select it with the plan to save a query)."""
+    decisions = dict(MonthLock.objects.filter(plan=plan).values_list("month", "state"))
+    on = today()
+    lock_day = plan.organization.entry_lock_day
+    return {
+        month: month_state(plan.year, month, today=on, lock_day=lock_day, decision=decisions.get(month))
+        for month in range(1, 13)
+    }
+
+
+def month_state_of(plan: Plan, month: int) -> MonthState:
+    decision = MonthLock.objects.filter(plan=plan, month=month).values_list("state", flat=True).first()
+    return month_state(
+        plan.year, month, today=today(), lock_day=plan.organization.entry_lock_day, decision=decision
+    )
+
+
+def month_is_open(plan: Plan, month: int) -> bool:
+    """Whether figures of `month` may be entered or corrected now."""
+    return month_state_of(plan, month).is_open
+
+
+@dataclass(frozen=True)
+class EntryFormRow:
+    """What the entry form needs of a row: the indicator, its name for screen readers, and the
+    service's figure and note the page was loaded with."""
+
+    indicator_id: int
+    name: str
+    value: int | None = None
+    note: str = ""
+
+
+def entry_form_rows(plan: Plan, service: Service) -> list[EntryFormRow]:
+    """The form rows of a service's month, in one query: enough to read a submitted form back (a
+    save needs none of the figures the page shows)."""
+    indicators = plan_indicators(plan, services=[service]).values_list("pk", "item__number", "label")
+    return [EntryFormRow(pk, _row_name(number, label)) for pk, number, label in indicators]
+
+
+def _row_name(number: str, label: str) -> str:
+    return " ".join(filter(None, [number, label]))
+
+
+@dataclass
+class EntryPageRow:
+    """A row of a service's entry page: the indicator's figures and this service's own figure."""
+
+    figures: Figures
+    own: Actual | None
+    first_of_item: bool
+    # Set on the first row of a section, and on the first sub-item of a parent item.
+    section: Section | None = None
+    parent: ParentTotals | None = None
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.figures.indicator
+
+    @property
+    def item(self) -> PlanItem:
+        return self.figures.indicator.item
+
+    @property
+    def form_row(self) -> EntryFormRow:
+        own = self.own
+        return EntryFormRow(
+            indicator_id=self.indicator.pk,
+            name=_row_name(self.item.number, self.indicator.label),
+            value=own.value if own else None,
+            note=own.note if own else "",
+        )
+
+    @property
+    def others_in_month(self) -> int:
+        """What the other services sharing the item entered this month."""
+        return self.figures.done_in_month - (self.own.value if self.own else 0)
+
+
+def month_completion(plan: Plan, month: int, service: Service) -> MonthCompletion | None:
+    return (
+        MonthCompletion.objects.filter(plan=plan, month=month, service=service)
+        .select_related("completed_by")
+        .first()
+    )
+
+
+def entry_rows(plan: Plan, month: int, service: Service) -> list[EntryPageRow]:
+    """The rows of a service's month, in the plan's order, in a fixed number of queries (five).
+
+    Figures are read for the whole plan so that a parent item's total counts every sub-item,
+    including those of other services."""
+    figures = indicator_figures(plan, month)
+    parents = parent_totals(figures)
+    own = {
+        actual.indicator_id: actual
+        for actual in Actual.objects.filter(indicator__item__plan=plan, month=month, service=service)
+    }
+    rows: list[EntryPageRow] = []
+    section_id = item_id = parent_id = None
+    for figure in figures:
+        item = figure.item
+        if not (item.all_services or any(s.pk == service.pk for s in item.services.all())):
+            continue
+        row = EntryPageRow(figures=figure, own=own.get(figure.indicator.pk), first_of_item=item.pk != item_id)
+        if item.section_id != section_id:
+            row.section = item.section
+            parent_id = None
+        if item.parent_id is not None and item.parent_id != parent_id:
+            row.parent = parents.get(item.parent_id)
+        section_id, item_id, parent_id = item.section_id, item.pk, item.parent_id
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class ServiceMonth:
+    """A service's month on the manager's overview."""
+
+    service: Service
+    completion: MonthCompletion | None
+    expected: int
+    missing: list[Indicator]
+
+    @property
+    def entered(self) -> int:
+        return self.expected - len(self.missing)
+
+
+def month_overview(plan: Plan, month: int) -> list[ServiceMonth]:
+    """For each service of the plan's centre: completed or not, and its indicators with no figure
+    for the month yet. Five queries."""
+    services = list(plan.organization.services.all())
+    indicators = list(plan_indicators(plan).prefetch_related("item__services"))
+    entered = set(
+        Actual.objects.filter(indicator__item__plan=plan, month=month).values_list(
+            "indicator_id", "service_id"
+        )
+    )
+    completions = MonthCompletion.objects.filter(plan=plan, month=month).select_related("completed_by")
+    completions = {completion.service_id: completion for completion in completions}
+    overview = []
+    for service in services:
+        own = [
+            indicator
+            for indicator in indicators
+            if indicator.item.all_services or any(s.pk == service.pk for s in indicator.item.services.all())
+        ]
+        overview.append(
+            ServiceMonth(
+                service=service,
+                completion=completions.get(service.pk),
+                expected=len(own),
+                missing=[indicator for indicator in own if (indicator.pk, service.pk) not in entered],
+            )
+        )
+    return overview
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a figure: who, when, the value before and after, and the note."""
+
+    month: int
+    service: Service
+    when: datetime.datetime
+    by: str
+    old_value: int | None
+    new_value: int | None
+    note: str
+
+
+def person_name(user: AbstractBaseUser | None) -> str:
+    """How a person is named on the pages: their full name, else their username."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def indicator_history(indicator: Indicator, services: Sequence[Service] | None = None) -> list[Change]:
+    """Every change of the indicator's figures (of the given services), newest first. One query."""
+    records = Actual.history.filter(indicator_id=indicator.pk)
+    if services is not None:
+        records = records.filter(service__in=list(services))
+    records = records.select_related("history_user", "service").order_by(
+        "month", "service_id", "history_date", "history_id"
+    )
+    changes: list[Change] = []
+    previous: dict[tuple[int, int], int | None] = {}
+    for record in records:
+        key = (record.month, record.service_id)
+        new_value = None if record.history_type == "-" else record.value
+        changes.append(
+            Change(
+                month=record.month,
+                service=record.service,
+                when=record.history_date,
+                by=person_name(record.history_user),
+                old_value=previous.get(key),
+                new_value=new_value,
+                note="" if record.history_type == "-" else record.note,
+            )
+        )
+        previous[key] = new_value
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes
