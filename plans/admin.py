@@ -1,6 +1,6 @@
 """The admin where a plan is built and corrected: plans, items with indicators, targets, actuals."""
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -204,12 +204,7 @@ class ActualAdmin(ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryA
     # admin only administrators (superusers) correct them; anyone else with admin access may
     # at most read their own centre's figures.
     def get_queryset(self, request: HttpRequest) -> QuerySet[Actual]:
-        actuals = super().get_queryset(request)
-        if request.user.is_superuser:
-            return actuals
-        access = access_for(request)
-        own_centres = Q(service__organization_id__in=access.managed_centre_ids)
-        return actuals.filter(own_centres | Q(service_id__in=access.entry_service_ids))
+        return access_for(request).admin_actuals(super().get_queryset(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser

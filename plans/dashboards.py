@@ -167,10 +167,8 @@ def falls_due(figures: Figures, month: int) -> int | None:
 
 
 def responsible(figures: Figures, centre_services: Sequence[Service]) -> list[Service]:
-    item = figures.item
-    if item.all_services:
-        return list(centre_services)
-    return list(item.services.all())
+    """The centre's services that answer for the indicator's item, in the centre's order."""
+    return [service for service in centre_services if figures.item.is_answered_by(service)]
 
 
 def default_month(plan: Plan, today_month: int | None) -> int:

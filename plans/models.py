@@ -173,6 +173,11 @@ class PlanItem(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    def is_answered_by(self, service: Service) -> bool:
+        """Whether `service` (one of the centre's) answers for this item: it is named, or the item is
+        shared by all the centre's services. Reads `services` (prefetch them)."""
+        return self.all_services or any(named.pk == service.pk for named in self.services.all())
+
     def clean(self) -> None:
         errors = {}
         if self.section_id and self.plan_id and self.section.plan_id != self.plan_id:

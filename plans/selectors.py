@@ -122,7 +122,7 @@ def entry_rows(plan: Plan, month: int, service: Service) -> list[EntryPageRow]:
     section_id = item_id = parent_id = None
     for figure in figures:
         item = figure.item
-        if not (item.all_services or any(s.pk == service.pk for s in item.services.all())):
+        if not item.is_answered_by(service):
             continue
         row = EntryPageRow(figures=figure, own=own.get(figure.indicator.pk), first_of_item=item.pk != item_id)
         if item.section_id != section_id:
@@ -163,11 +163,7 @@ def month_overview(plan: Plan, month: int) -> list[ServiceMonth]:
     completions = {completion.service_id: completion for completion in completions}
     overview = []
     for service in services:
-        own = [
-            indicator
-            for indicator in indicators
-            if indicator.item.all_services or any(s.pk == service.pk for s in indicator.item.services.all())
-        ]
+        own = [indicator for indicator in indicators if indicator.item.is_answered_by(service)]
         overview.append(
             ServiceMonth(
                 service=service,
@@ -190,6 +186,13 @@ class Change:
     old_value: int | None
     new_value: int | None
     note: str
+
+    @property
+    def action(self) -> str:
+        """"entered" (no figure before), "removed" (none after) or "changed"."""
+        if self.old_value is None:
+            return "entered"
+        return "removed" if self.new_value is None else "changed"
 
 
 def person_name(user: AbstractBaseUser | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 
 from plans.clock import today
 from plans.models import Plan
@@ -42,10 +42,7 @@ def visible_plans(access: Access, year: int) -> list[Plan]:
     centres they review. One query."""
     return list(
         Plan.objects.filter(year=year)
-        .filter(
-            Q(organization_id__in=access.managed_centre_ids)
-            | Q(organization__parent_id__in=access.reviewing_centre_ids)
-        )
+        .filter(access.centres_filter("organization"))
         .select_related("organization__parent")
         .order_by("organization__name")
     )

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from akm_plan.params import int_param, parse_int
 from plans.clock import today
 from plans.models import Plan
 from services.access import access_for
@@ -49,10 +50,7 @@ def report_list_page(request: HttpRequest) -> HttpResponse:
     access = access_for(request)
     if not (access.is_manager or access.is_reviewer):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year", today().year))
-    except ValueError:
-        raise Http404 from None
+    year = int_param(request.GET, "year") or today().year
     rows = report_list(access, year)
     return render(
         request,
@@ -134,11 +132,11 @@ def save_notes(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
     notes = {}
     for key, text in request.POST.items():
         if key.startswith("note-"):
-            try:
-                notes[int(key.removeprefix("note-"))] = text
-            except ValueError:
+            indicator_id = parse_int(key.removeprefix("note-"))
+            if indicator_id is None:
                 messages.error(request, _bad_request_message())
                 return redirect("reports:detail", plan_id=plan.pk, quarter=quarter)
+            notes[indicator_id] = text
     return _act(
         request,
         plan,

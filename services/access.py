@@ -2,18 +2,25 @@
 
 - staff enter figures for their own services; service heads also complete their services' month;
 - managers see and enter everything of their centre, reopen months and submit reports;
-- regional reviewers read the reports of the centres directly under theirs;
+- regional reviewers read the centres directly under theirs and accept or return their reports;
 - nobody sees another centre's data. Superusers administer the plan in the admin only.
+
+A view asks; it does not decide. Objects of the plan (items, indicators) are taken as they come,
+without importing plans (which builds on this app).
 """
 
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
 from .models import Membership, Organization, Service
+
+if TYPE_CHECKING:
+    from plans.models import Indicator, PlanItem
 
 
 class Access:
@@ -49,10 +56,6 @@ class Access:
     def headed_service_ids(self) -> set[int]:
         return self._ids(Membership.Role.HEAD, service=True)
 
-    @cached_property
-    def member_centre_ids(self) -> set[int]:
-        return {m.organization_id for m in self.memberships}
-
     @property
     def is_manager(self) -> bool:
         return bool(self.managed_centre_ids)
@@ -61,8 +64,62 @@ class Access:
     def is_reviewer(self) -> bool:
         return bool(self.reviewing_centre_ids)
 
+    # Centres.
+
     def manages(self, centre: Organization | int) -> bool:
         return _id(centre) in self.managed_centre_ids
+
+    def reviews(self, centre: Organization) -> bool:
+        """Accepts and returns this centre's reports: a reviewer of the centre directly above it."""
+        return centre.parent_id is not None and centre.parent_id in self.reviewing_centre_ids
+
+    def can_view_centre(self, centre: Organization) -> bool:
+        """May see the whole centre: every figure, note and history, its dashboards and reports."""
+        return self.manages(centre) or self.reviews(centre)
+
+    def centres_filter(self, field: str = "") -> Q:
+        """A filter on `field` (a path to an Organization, "" for Organization itself) keeping the
+        centres this person may see whole."""
+        prefix = f"{field}__" if field else ""
+        return Q(**{f"{prefix}pk__in": self.managed_centre_ids}) | Q(
+            **{f"{prefix}parent_id__in": self.reviewing_centre_ids}
+        )
+
+    def dashboard_centres(self) -> list[Organization]:
+        """Centres whose dashboard this person may read: managed ones first, then reviewed ones."""
+        centres = {
+            m.organization_id: m.organization for m in self.memberships if m.role == Membership.Role.MANAGER
+        }
+        if self.is_reviewer:
+            for centre in self._reviewed_centres():
+                centres.setdefault(centre.pk, centre)
+        return list(centres.values())
+
+    def _reviewed_centres(self):
+        return Organization.objects.filter(parent_id__in=self.reviewing_centre_ids).order_by("name")
+
+    def managed_centre(self, wanted: int | None) -> Organization | None:
+        """The centre a manager's page is about: `wanted` if they manage it, else (None asked) the
+        first they manage; None when they may not."""
+        if wanted is None:
+            if not self.managed_centre_ids:
+                return None
+            wanted = min(self.managed_centre_ids)
+        if not self.manages(wanted):
+            return None
+        return next(m.organization for m in self.memberships if m.organization_id == wanted)
+
+    def overview_centre(self, wanted: int | None) -> Organization | None:
+        """The centre whose month overview is asked for: one they manage, or one they review (a
+        reviewer who names none gets the first); None when they may not."""
+        if wanted is not None and not self.manages(wanted):
+            centre = Organization.objects.filter(pk=wanted).first()
+            return centre if centre is not None and self.reviews(centre) else None
+        if wanted is None and not self.is_manager and self.is_reviewer:
+            return self._reviewed_centres().first()
+        return self.managed_centre(wanted)
+
+    # Services and their figures.
 
     def can_enter(self, service: Service) -> bool:
         """May enter and correct this service's monthly figures (open months only)."""
@@ -72,22 +129,10 @@ class Access:
         """May mark this service's month complete."""
         return service.pk in self.headed_service_ids or self.manages(service.organization_id)
 
-    def can_view_service(self, service: Service) -> bool:
-        return self.can_enter(service)
-
     def can_read_entries(self, service: Service) -> bool:
-        """May read this service's monthly figures: those who enter them, and the region's reviewers.
-
-        Reads `service.organization` (select it with the service)."""
-        return self.can_enter(service) or self.reviews(service.organization)
-
-    def can_view_centre(self, centre: Organization) -> bool:
-        """May see the whole centre's figures: its managers, and the reviewers of its region."""
-        return self.manages(centre) or self.reviews(centre)
-
-    def reviews(self, centre: Organization) -> bool:
-        """Reviews this centre's reports: a reviewer of the centre directly above it."""
-        return centre.parent_id is not None and centre.parent_id in self.reviewing_centre_ids
+        """May read this service's monthly figures: those who enter them, and those who see the
+        whole centre. Reads `service.organization` (select it with the service)."""
+        return self.can_enter(service) or self.can_view_centre(service.organization)
 
     def entry_services(self) -> list[Service]:
         """Every service this person may enter figures for, in the centre's order."""
@@ -95,6 +140,39 @@ class Access:
             Service.objects.filter(
                 Q(pk__in=self.entry_service_ids) | Q(organization_id__in=self.managed_centre_ids)
             ).order_by("organization_id", "order", "name")
+        )
+
+    def switchable_services(self, service: Service) -> list[Service]:
+        """The services of the same centre this person may switch to from `service`'s entry page."""
+        centre = service.organization
+        if self.can_view_centre(centre):
+            return list(centre.services.all())
+        return [s for s in self.entry_services() if s.organization_id == centre.pk]
+
+    def figure_services(self, item: PlanItem) -> list[Service] | None:
+        """Whose figures of `item` this person may read one by one (values, notes, history): None
+        for every service (they see the whole centre), else their own services that answer for the
+        item, possibly none. Totals over all services are shown to anyone who may see the item.
+
+        Reads `item.plan.organization` and `item.services` (load them with the item)."""
+        centre = item.plan.organization
+        if self.can_view_centre(centre):
+            return None
+        own = [m.service for m in self.memberships if m.service_id in self.entry_service_ids]
+        return [s for s in own if s.organization_id == centre.pk and item.is_answered_by(s)]
+
+    def can_view_indicator(self, indicator: Indicator) -> bool:
+        """May open the indicator's page: those who see the centre, and staff of the services that
+        answer for its item."""
+        return self.figure_services(indicator.item) != []
+
+    def admin_actuals(self, actuals):
+        """The figures an admin user may read: all for administrators, else their own centres'
+        and services' (figures are corrected by administrators only; see plans.admin)."""
+        if self.user.is_superuser:
+            return actuals
+        return actuals.filter(
+            Q(service__organization_id__in=self.managed_centre_ids) | Q(service_id__in=self.entry_service_ids)
         )
 
 

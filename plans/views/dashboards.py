@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -11,8 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.dates import MONTHS
 
-from services.access import Access, access_for
-from services.models import Membership, Organization, Service
+from akm_plan.params import int_param
+from services.access import access_for
+from services.models import Service
 
 from .. import charts
 from ..clock import today
@@ -20,13 +19,7 @@ from ..dashboards import Dashboard, build_dashboard, centre_plans, default_month
 from ..figures import indicator_figures, monthly_series
 from ..models import Actual, Indicator, Plan
 from ..pacing import Status
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+from ..selectors import indicator_history
 
 
 def _status(value: str | None) -> Status | None:
@@ -35,7 +28,7 @@ def _status(value: str | None) -> Status | None:
 
 def _choose_plan(request: HttpRequest, plans: list[Plan]) -> Plan:
     """The plan of the `year` asked for; by default this year's, else the newest."""
-    year = _int(request.GET.get("year"))
+    year = int_param(request.GET, "year")
     by_year = {plan.year: plan for plan in plans}
     if year is not None:
         if year not in by_year:
@@ -46,7 +39,7 @@ def _choose_plan(request: HttpRequest, plans: list[Plan]) -> Plan:
 
 def _choose_month(request: HttpRequest, plan: Plan) -> int:
     """The `month` asked for, else the last month with entries (or the current one)."""
-    month = _int(request.GET.get("month"))
+    month = int_param(request.GET, "month")
     if month is not None and 1 <= month <= 12:
         return month
     now = today()
@@ -54,19 +47,8 @@ def _choose_month(request: HttpRequest, plan: Plan) -> int:
     return default_month(plan, current)
 
 
-def _visible_centres(access: Access) -> list[Organization]:
-    """Centres whose whole dashboard this person may read: managed ones, then reviewed ones."""
-    centres = {
-        m.organization_id: m.organization for m in access.memberships if m.role == Membership.Role.MANAGER
-    }
-    if access.is_reviewer:
-        for centre in Organization.objects.filter(parent_id__in=access.reviewing_centre_ids).order_by("name"):
-            centres.setdefault(centre.pk, centre)
-    return list(centres.values())
-
-
 def _filters(request: HttpRequest, plans: list[Plan], plan: Plan, month: int, **also: object) -> dict:
-    status, section = _status(request.GET.get("status")), _int(request.GET.get("section"))
+    status, section = _status(request.GET.get("status")), int_param(request.GET, "section")
     # What the page's links start from: the filters as understood, not request.GET, which may
     # carry anything.
     query = QueryDict(mutable=True)
@@ -102,10 +84,10 @@ def _dashboard_content(filters: dict, dashboard: Dashboard, chart_prefix: str, *
 @login_required
 def centre_dashboard(request: HttpRequest) -> HttpResponse:
     access = access_for(request)
-    centres = _visible_centres(access)
+    centres = access.dashboard_centres()
     if not centres:
         raise PermissionDenied
-    centre_id = _int(request.GET.get("centre"))
+    centre_id = int_param(request.GET, "centre")
     centre = next((c for c in centres if c.pk == centre_id), None) if centre_id else centres[0]
     if centre is None:
         raise PermissionDenied
@@ -127,7 +109,7 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
 def service_dashboard(request: HttpRequest, service: int) -> HttpResponse:
     access = access_for(request)
     service_obj = get_object_or_404(Service.objects.select_related("organization"), pk=service)
-    if not (access.can_view_service(service_obj) or access.can_view_centre(service_obj.organization)):
+    if not access.can_read_entries(service_obj):
         raise PermissionDenied
     plans = centre_plans(service_obj.organization)
     if not plans:
@@ -157,26 +139,6 @@ def service_dashboard(request: HttpRequest, service: int) -> HttpResponse:
 HISTORY_ROWS = 100
 
 
-def _with_previous_values(rows: Iterable) -> list[tuple[object, int | None]]:
-    """History rows newest first, each with the value its actual had before (None if new)."""
-    rows = list(rows)
-    previous: dict[int, int] = {}
-    paired = []
-    for row in reversed(rows):
-        paired.append((row, previous.get(row.id)))
-        previous[row.id] = row.value
-    return paired[::-1]
-
-
-def _may_view_indicator(access: Access, indicator: Indicator) -> bool:
-    centre = indicator.item.plan.organization
-    if access.can_view_centre(centre):
-        return True
-    if indicator.item.all_services:
-        return any(m.service and m.service.organization_id == centre.pk for m in access.memberships)
-    return any(access.can_view_service(service) for service in indicator.item.services.all())
-
-
 @login_required
 def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
     access = access_for(request)
@@ -186,16 +148,16 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
         ).prefetch_related("item__services"),
         pk=indicator,
     )
-    if not _may_view_indicator(access, indicator_obj):
+    if not access.can_view_indicator(indicator_obj):
         raise PermissionDenied
     month = _choose_month(request, indicator_obj.item.plan)
-    context = _indicator_content(
-        indicator_obj, month, access.can_view_centre(indicator_obj.item.plan.organization)
-    )
+    context = _indicator_content(indicator_obj, month, access.figure_services(indicator_obj.item))
     return render(request, "plans/dashboard/indicator.html", context)
 
 
-def _indicator_content(indicator_obj: Indicator, month: int, may_see_centre: bool) -> dict:
+def _indicator_content(indicator_obj: Indicator, month: int, services: list[Service] | None) -> dict:
+    """The page's figures; each service's own figures, notes and changes only of `services` (None:
+    every service's)."""
     plan = indicator_obj.item.plan
     (figures,) = indicator_figures(plan, month, indicators=[indicator_obj])
     series = monthly_series(indicator_obj)
@@ -203,16 +165,10 @@ def _indicator_content(indicator_obj: Indicator, month: int, may_see_centre: boo
     # Months after the one shown are left out of the charts, as not reached yet.
     shown_done = [value if number <= month else None for number, value in enumerate(series.done, start=1)]
     cumulative = [value if number <= month else None for number, value in enumerate(since_january, start=1)]
-    entries = list(
-        Actual.objects.filter(indicator=indicator_obj)
-        .select_related("service", "entered_by")
-        .order_by("month", "service__order")
-    )
-    history = _with_previous_values(
-        Actual.history.filter(indicator_id=indicator_obj.pk)
-        .select_related("history_user", "service")
-        .order_by("-history_date", "-history_id")[:HISTORY_ROWS]
-    )
+    entries = Actual.objects.filter(indicator=indicator_obj).select_related("service", "entered_by")
+    if services is not None:
+        entries = entries.filter(service__in=services)
+    entries = list(entries.order_by("month", "service__order"))
     months = [
         {
             "number": number,
@@ -234,8 +190,8 @@ def _indicator_content(indicator_obj: Indicator, month: int, may_see_centre: boo
         "figures": figures,
         "months": months,
         "notes": [entry for entry in entries if entry.note],
-        "history": history,
-        "may_see_centre": may_see_centre,
+        "history": indicator_history(indicator_obj, services)[:HISTORY_ROWS],
+        "may_see_centre": services is None,
         "services": list(indicator_obj.item.services.all()),
         "bars_chart": charts.monthly_bars(shown_done, pace),
         "line_chart": charts.cumulative_line(cumulative, series.expected, indicator_obj.annual_target),

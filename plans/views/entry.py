@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from akm_plan.params import int_param
 from services.access import Access, access_for
 from services.models import Organization, Service
 
@@ -121,7 +122,7 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
         {
             "plan": plan,
             "service": service_obj,
-            "services": _switchable_services(access, service_obj),
+            "services": access.switchable_services(service_obj),
             "month": month,
             "month_name": month_name(month),
             "state": state,
@@ -160,13 +161,6 @@ def _closed_message(state: MonthState) -> str:
     return _("This month is closed: its lock date has passed. A manager can reopen it.")
 
 
-def _switchable_services(access: Access, service: Service) -> list[Service]:
-    """The services of the same centre this person may switch to on the entry page."""
-    if access.manages(service.organization_id) or access.reviews(service.organization):
-        return list(service.organization.services.all())
-    return [s for s in access.entry_services() if s.organization_id == service.organization_id]
-
-
 @login_required
 @require_POST
 def complete(request: HttpRequest, year: int, month: int, service: int) -> HttpResponse:
@@ -199,16 +193,11 @@ def complete(request: HttpRequest, year: int, month: int, service: int) -> HttpR
 
 def _managed_centre(request: HttpRequest, access: Access) -> Organization:
     """The centre a manager's page is about: ?centre= when they manage several, else their own."""
-    wanted = request.POST.get("centre") or request.GET.get("centre")
-    if wanted:
-        if not wanted.isdigit() or not access.manages(int(wanted)):
-            raise PermissionDenied
-        centre_id = int(wanted)
-    elif access.managed_centre_ids:
-        centre_id = min(access.managed_centre_ids)
-    else:
+    params = request.POST if request.method == "POST" else request.GET
+    centre = access.managed_centre(int_param(params, "centre"))
+    if centre is None:
         raise PermissionDenied
-    return next(m.organization for m in access.memberships if m.organization_id == centre_id)
+    return centre
 
 
 @login_required
@@ -240,25 +229,6 @@ def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
     return redirect(reverse("plans:entry-overview", kwargs={"year": year, "month": month}))
 
 
-def _overview_centre(request: HttpRequest, access: Access) -> Organization:
-    """The centre whose month overview is asked for: a managed one as for any manager's page, or
-    (?centre=) one the person reviews; a reviewer without ?centre= gets the first they review."""
-    wanted = request.GET.get("centre")
-    if wanted and wanted.isdigit() and not access.manages(int(wanted)):
-        centre = Organization.objects.filter(pk=int(wanted)).first()
-        if centre is None or not access.reviews(centre):
-            raise PermissionDenied
-        return centre
-    if not wanted and not access.is_manager and access.is_reviewer:
-        centre = (
-            Organization.objects.filter(parent_id__in=access.reviewing_centre_ids).order_by("name").first()
-        )
-        if centre is None:
-            raise PermissionDenied
-        return centre
-    return _managed_centre(request, access)
-
-
 @login_required
 @require_GET
 def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
@@ -266,7 +236,9 @@ def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
     Managers close and reopen it here; the region's reviewers read it."""
     _check_month(month)
     access = access_for(request)
-    centre = _overview_centre(request, access)
+    centre = access.overview_centre(int_param(request.GET, "centre"))
+    if centre is None:
+        raise PermissionDenied
     plan = _plan(centre.pk, year)
     state = month_state_of(plan, month)
     events = MonthEvent.objects.filter(plan=plan, month=month).select_related("acting_user", "service")
@@ -293,23 +265,15 @@ def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
 def history(request: HttpRequest, indicator: int) -> HttpResponse:
     """Every change of an indicator's figures, for the services the person may read."""
     indicator_obj = get_object_or_404(
-        Indicator.objects.select_related("item__plan__organization", "item__unit"), pk=indicator
+        Indicator.objects.select_related("item__plan__organization", "item__unit").prefetch_related(
+            "item__services"
+        ),
+        pk=indicator,
     )
     plan = indicator_obj.item.plan
-    access = access_for(request)
-    if access.manages(plan.organization_id) or access.reviews(plan.organization):
-        services = None
-    else:
-        # Staff and heads see their own services' figures, of items their services answer for.
-        item = indicator_obj.item
-        responsible = {s.pk for s in item.services.all()}
-        services = [
-            s
-            for s in access.entry_services()
-            if s.organization_id == plan.organization_id and (item.all_services or s.pk in responsible)
-        ]
-        if not services:
-            raise PermissionDenied
+    services = access_for(request).figure_services(indicator_obj.item)
+    if services == []:
+        raise PermissionDenied
     return render(
         request,
         "plans/entry/history.html",
@@ -323,8 +287,7 @@ def history(request: HttpRequest, indicator: int) -> HttpResponse:
 
 
 def _back_to_entry(request: HttpRequest, plan: Plan) -> str | None:
-    month, service = request.GET.get("month", ""), request.GET.get("service", "")
-    if month.isdigit() and service.isdigit() and 1 <= int(month) <= 12:
-        kwargs = {"year": plan.year, "month": int(month), "service": int(service)}
-        return reverse("plans:entry", kwargs=kwargs)
+    month, service = int_param(request.GET, "month"), int_param(request.GET, "service")
+    if month is not None and service is not None and 1 <= month <= 12:
+        return reverse("plans:entry", kwargs={"year": plan.year, "month": month, "service": service})
     return None

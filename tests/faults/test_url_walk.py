@@ -192,6 +192,25 @@ def test_no_url_answers_500_to_out_of_range_arguments(role, demo, arguments):
     assert statuses["plans:entry"] in ({302} if role == "anonymous" else {403, 404})
 
 
+# Every number a page reads from its query string (akm_plan.params).
+QUERY_NUMBERS = ("centre", "year", "month", "section", "service", "quarter")
+# Digits that str.isdigit() accepts and int() refuses or reads; and more digits than int() takes.
+JUNK_NUMBERS = ["²", "٣", "1²", "-1", "1e3", "0x10", " ", "9" * 5000]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "junk",
+    JUNK_NUMBERS,
+    ids=["superscript", "arabic", "mixed", "negative", "exponent", "hex", "space", "5000 digits"],
+)
+def test_no_url_answers_500_to_junk_numbers_in_its_query(role, junk, demo, arguments):
+    client = client_for(role, demo)
+    query = dict.fromkeys(QUERY_NUMBERS, junk)
+    statuses = {name: client.get(url, query).status_code for name, url in walked_urls(arguments).items()}
+    assert {name: status for name, status in statuses.items() if status >= 500} == {}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_html_page_satisfies_the_content_security_policy(role, demo, arguments):
     client = client_for(role, demo)

@@ -165,7 +165,7 @@ def test_indicator_page_shows_months_history_and_notes(client, demo):
     months = response.context["months"]
     assert [m["done"] for m in months[:4]] == [0, 0, 480, 350]
     assert months[3]["cumulative"] == 830
-    assert [(h.value, before) for h, before in response.context["history"][:2]] == [(350, 300), (300, None)]
+    assert [(c.new_value, c.old_value) for c in response.context["history"][:2]] == [(350, 300), (300, None)]
     assert [n.note for n in response.context["notes"]][-1] == "Kitob bayrami"
     html = response.content.decode()
     assert html.count("<svg") >= 3

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.text import slugify
 
+from akm_plan.params import parse_int
 from plans.clock import today
 from plans.models import Plan
 from reports.pdf import render_pdf
@@ -81,6 +82,6 @@ class Command(BaseCommand):
 
 def _named(field: str, value: str) -> Q:
     """A centre given by its id or by its name as stored."""
-    if value.isdigit():
-        return Q(**{f"{field}_id": int(value)})
+    if (centre_id := parse_int(value)) is not None:
+        return Q(**{f"{field}_id": centre_id})
     return Q(**{f"{field}__name": value})
