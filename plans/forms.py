@@ -13,11 +13,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from akm_plan.text import CleanCharField
+
 from .entry import Conflict, SubmittedRow
 from .selectors import EntryFormRow
 
 # More than any centre does in a month: a larger number is a typing mistake.
 MAX_VALUE = 1_000_000
+NOTE_MAX_LENGTH = 500
+REASON_MAX_LENGTH = 255
 
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?")
 _FIELD = re.compile(r"^(?:value|note|was|was_note)-(\d+)$")
@@ -116,9 +120,9 @@ class MonthEntryForm(forms.Form):
                     }
                 ),
             )
-            self.fields[f"note-{pk}"] = forms.CharField(
+            self.fields[f"note-{pk}"] = CleanCharField(
                 required=False,
-                max_length=500,
+                max_length=NOTE_MAX_LENGTH,
                 initial=row.note,
                 widget=PlainTextInput(
                     attrs={
@@ -180,3 +184,16 @@ def with_current_values(data, conflicts: Sequence[Conflict]):
         data[f"was-{conflict.indicator_id}"] = current
         data[f"was_note-{conflict.indicator_id}"] = conflict.current_note
     return data
+
+
+class ReasonForm(forms.Form):
+    """Why a month is closed, reopened or its completion taken back: optional unless said."""
+
+    reason = CleanCharField(required=False, max_length=REASON_MAX_LENGTH)
+
+    def __init__(self, data=None, *, required: bool = False):
+        super().__init__(data)
+        self.fields["reason"].required = required
+
+    def error_text(self) -> str:
+        return " ".join(str(error) for error in self.errors.get("reason", []))

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from akm_plan.text import NUL, NUL_MESSAGE, clean_text
 from plans.clock import today
 from plans.entry import do_close_quarter, do_reopen_quarter
 from plans.models import Indicator, Plan
@@ -25,6 +26,20 @@ from .pdf import render_pdf
 from .tables import ReportTable, build_table
 
 NOTE_MAX_LENGTH = 2000
+COMMENT_MAX_LENGTH = 2000
+
+
+def _clean(text: str, max_length: int) -> str:
+    """Typed text as stored (akm_plan.text): cleaned, stripped, refused when it holds a NUL or is
+    too long."""
+    if NUL in text:
+        raise ReportError(str(NUL_MESSAGE))
+    text = clean_text(text).strip()
+    if len(text) > max_length:
+        raise ReportError(
+            _("A text can be at most %(length)s characters long; nothing was saved.") % {"length": max_length}
+        )
+    return text
 
 
 class ReportError(Exception):
@@ -67,14 +82,9 @@ def do_save_notes(
     known = set(Indicator.objects.filter(item__plan=plan, pk__in=list(notes)).values_list("pk", flat=True))
     if known != set(notes):
         raise ReportError(_("Some notes are for indicators of another plan; nothing was saved."))
-    too_long = [pk for pk, text in notes.items() if len(text) > NOTE_MAX_LENGTH]
-    if too_long:
-        raise ReportError(
-            _("A note can be at most %(length)s characters long; nothing was saved.")
-            % {"length": NOTE_MAX_LENGTH}
-        )
-    cleared = [pk for pk, text in notes.items() if not text.strip()]
-    written = {pk: text.strip() for pk, text in notes.items() if text.strip()}
+    notes = {pk: _clean(text, NOTE_MAX_LENGTH) for pk, text in notes.items()}
+    cleared = [pk for pk, text in notes.items() if not text]
+    written = {pk: text for pk, text in notes.items() if text}
     report.notes.filter(indicator_id__in=cleared).delete()
     ReportNote.objects.bulk_create(
         [
@@ -103,7 +113,7 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
         )
     if not submittable(plan, quarter):
         raise ReportError(_("A quarter's report can be sent from the first day of its last month."))
-    do_close_quarter(plan, quarter, acting_user=acting_user, reason=f"report on quarter {quarter} submitted")
+    do_close_quarter(plan, quarter, acting_user=acting_user)
     table = build_table(plan, quarter, notes=notes_of(report))
     missing = table.missing_notes()
     if missing:
@@ -136,6 +146,7 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
 @transaction.atomic
 def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "") -> Report:
     """The region accepts the version it was sent."""
+    comment = _clean(comment, COMMENT_MAX_LENGTH)
     refusal = _("Only a submitted report can be accepted; this one is %(state)s.")
     report = _locked_sent_report(report, refusal)
     if not rules.can_move(report.state, Report.State.ACCEPTED):
@@ -146,7 +157,7 @@ def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "
         report=report,
         version=report.versions.latest("number"),
         action=ReportEvent.Action.ACCEPTED,
-        comment=comment.strip(),
+        comment=comment,
         acting_user=acting_user,
     )
     return report
@@ -155,7 +166,7 @@ def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "
 @transaction.atomic
 def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) -> Report:
     """The region returns the report for correction, saying why; its months open for entry again."""
-    comment = comment.strip()
+    comment = _clean(comment, COMMENT_MAX_LENGTH)
     if not comment:
         raise ReportError(_("Say what is to be corrected: a returned report needs a comment."))
     refusal = _("Only a submitted report can be returned; this one is %(state)s.")

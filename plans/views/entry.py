@@ -30,7 +30,7 @@ from ..entry import (
     do_save_month,
     do_withdraw_completion,
 )
-from ..forms import MonthEntryForm, with_current_values
+from ..forms import MonthEntryForm, ReasonForm, with_current_values
 from ..locks import MonthState
 from ..models import Indicator, MonthEvent, Plan
 from ..selectors import (
@@ -172,9 +172,13 @@ def complete(request: HttpRequest, year: int, month: int, service: int) -> HttpR
         raise PermissionDenied
     plan = _plan(service_obj.organization_id, year)
     withdraw = request.POST.get("action") == "withdraw"
+    form = ReasonForm(request.POST)
+    if withdraw and not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect("plans:entry", year=year, month=month, service=service)
     try:
         if withdraw:
-            reason = request.POST.get("reason", "").strip()[:255]
+            reason = form.cleaned_data["reason"]
             do_withdraw_completion(plan, month, service_obj, acting_user=request.user, reason=reason)
         else:
             do_complete_month(plan, month, service_obj, acting_user=request.user)
@@ -209,20 +213,23 @@ def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
     centre = _managed_centre(request, access)
     plan = _plan(centre.pk, year)
     action = request.POST.get("action")
-    reason = request.POST.get("reason", "").strip()[:255]
     if month_state_of(plan, month) == MonthState.FUTURE:
         return _refuse(request, _("This month has not begun yet: nothing can be entered for it."))
-    if action == "reopen":
+    if action not in ("reopen", "close"):
+        return _refuse(request, _("Unknown action."), 400)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+    elif action == "reopen":
+        reason = form.cleaned_data["reason"]
         if not reason:
             messages.error(request, _("Say why the month is reopened."))
         else:
             do_reopen_month(plan, month, acting_user=request.user, reason=reason)
             messages.success(request, _("%(month)s is open for entry again.") % {"month": month_name(month)})
-    elif action == "close":
-        do_close_month(plan, month, acting_user=request.user, reason=reason)
-        messages.success(request, _("%(month)s is closed for entry.") % {"month": month_name(month)})
     else:
-        return _refuse(request, _("Unknown action."), 400)
+        do_close_month(plan, month, acting_user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("%(month)s is closed for entry.") % {"month": month_name(month)})
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)

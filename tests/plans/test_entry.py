@@ -480,3 +480,22 @@ def test_a_month_that_has_not_begun_cannot_be_closed_or_reopened(client, demo, p
     for action in ("close", "reopen"):
         assert client.post(url, {"action": action, "reason": "x"}).status_code == 403
     assert not MonthEvent.objects.exists()
+
+
+@pytest.mark.parametrize("reason", ["Qayta\x00ochildi", "x" * 256])
+def test_a_reason_with_a_nul_or_too_long_is_refused_and_nothing_recorded(client, demo, reason):
+    client.force_login(demo.users["direktor"])
+    url = reverse("plans:entry-month-lock", kwargs={"year": 2024, "month": 2})
+    data = {"action": "reopen", "reason": reason, "centre": demo.district.pk}
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not MonthEvent.objects.exists()
+
+
+def test_a_reason_is_stored_without_control_characters(client, demo):
+    client.force_login(demo.users["direktor"])
+    url = reverse("plans:entry-month-lock", kwargs={"year": 2024, "month": 2})
+    data = {"action": "reopen", "reason": "Tuzatish\x07 uchun\x0bqayta\x0b", "centre": demo.district.pk}
+    client.post(url, data)
+    assert MonthEvent.objects.get().reason == "Tuzatish uchun\nqayta"

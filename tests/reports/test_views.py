@@ -199,3 +199,33 @@ def test_detail_page_shows_history_with_the_return_comment(client, world):
     text = _client(client, world, "manager").get(_url(world, "detail")).content.decode()
     assert "12.2 raqamini tekshiring" in text
     assert "Tuzatish uchun qaytarilgan" in text
+
+
+def test_sending_closes_the_months_with_a_reason_in_the_readers_language(client, world):
+    """The reason recorded for closing the quarter's months is the app's own, shown translated."""
+    manager = world.users["manager"]
+    note_everything_behind(world.plan, 1, manager)
+    client.force_login(manager)
+    assert client.post(_url(world, "submit")).status_code == 302
+    overview = reverse("plans:entry-overview", kwargs={"year": 2024, "month": 3})
+    uzbek = client.get(overview).content.decode()
+    assert "Choraklik hisobot topshirildi" in uzbek
+    assert "submitted" not in uzbek.lower()
+    client.cookies["django_language"] = "ru"
+    assert "Квартальный отчёт" in client.get(overview).content.decode()
+
+
+@pytest.mark.parametrize("field", ["comment"])
+def test_a_comment_with_a_nul_or_too_long_is_refused_with_a_message(client, world, field):
+    manager, reviewer = world.users["manager"], world.users["reviewer"]
+    note_everything_behind(world.plan, 1, manager)
+    client.force_login(manager)
+    client.post(_url(world, "submit"))
+    client.force_login(reviewer)
+    for text in ("Tuzating\x00", "x" * 2001):
+        response = client.post(_url(world, "return"), {field: text}, follow=True)
+        assert response.status_code == 200
+        assert Report.objects.get().state == Report.State.SUBMITTED
+        assert [m.level_tag for m in response.context["messages"]][-1] == "error"
+    response = client.post(_url(world, "return"), {field: "Tuzating\x01 12-bandni\x0bva 14-ni"})
+    assert ReportEvent.objects.get(action="returned").comment == "Tuzating 12-bandni\nva 14-ni"
