@@ -45,3 +45,40 @@ def test_error_pages_render_without_a_request_or_the_database_and_satisfy_the_cs
 
     assert csp_violations(html) == []
     assert 'lang="uz"' in html
+
+
+PAGES = {
+    # name: (how to get there, status, words of the page in Uzbek, in Russian)
+    "not found": ("/no-such-page/", 404, "Sahifa topilmadi", "Страница не найдена"),
+    "not allowed": ("/plan/dashboard/", 403, "Ruxsat yo‘q", "Нет доступа"),
+    "bad request": ("/plan/dashboard/service/{service}/?month=²", 400, "So‘rov tushunilmadi", "Запрос не"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGES)
+def test_error_pages_are_in_the_sites_layout_and_the_readers_language(page, client, demo, settings):
+    settings.DEBUG = False
+    url, status, uzbek, russian = PAGES[page]
+    url = url.format(service=demo.service("abonement").pk)
+    client.force_login(demo.users["xodim-abonement"])
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert uzbek in html
+    assert 'class="topbar"' in html and 'href="/"' in html  # the layout, and the way back
+    assert csp_violations(html) == []
+    client.cookies["django_language"] = "ru"
+    assert russian in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_csrf_token_gets_a_page_saying_what_to_do(demo, settings):
+    from django.test import Client
+
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(demo.users["direktor"])
+    response = client.post("/plan/entry/2024/3/", {"action": "close"})
+    assert response.status_code == 403
+    assert "Sahifaning muddati o‘tgan" in response.content.decode()
