@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Where `make run` serves the demo: http://127.0.0.1:$(PORT)/
+PORT ?= 8000
 # The PostgreSQL the suite runs against a second time (pytest-django creates test_akm in it).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/akm
 
@@ -24,7 +26,7 @@ $(VENV)/.dev-installed: requirements/dev.lock | $(VENV)/bin/python
 run: $(VENV)/.base-installed .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production (README, "Deploying"): DEBUG off and settings from the environment; SECRET_KEY and
 # ALLOWED_HOSTS are required, the settings refuse to start without them. GUNICORN_BIND and
@@ -62,8 +64,10 @@ test-sqlite: $(VENV)/.dev-installed .env
 test-postgres: $(VENV)/.dev-installed .env
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev-installed
+# ruff, and models that would need a migration nobody wrote.
+lint: $(VENV)/.dev-installed .env
 	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 # Regenerate the translation catalogues (one at a time: the lock keeps runs from overlapping).
 messages: $(VENV)/.dev-installed

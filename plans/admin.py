@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from services.access import access_for
 
 from .models import Actual, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
+from .ordering import place_by_number
 from .resources import ActualResource, IndicatorResource
 from .search import search_numbered
 from .targets import derive_quarter_targets
@@ -128,6 +129,18 @@ class PlanItemAdmin(ApostropheSearchMixin, SimpleHistoryAdmin):
         (_("Who and how"), {"fields": ("services", "all_services", "steps")}),
         (_("Order and remarks"), {"fields": ("order", "note")}),
     )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.base_fields["order"].required = False
+        if obj is None:  # a new item: empty, so that it is placed by its number
+            form.base_fields["order"].initial = None
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:
+        if form.cleaned_data.get("order") is None:  # left empty: placed by its number (12.5 after 12.4)
+            place_by_number(obj)
+        super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Plans are named after their centre.

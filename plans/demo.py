@@ -11,10 +11,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from services.accounts import DEMO_GROUP
 from services.models import Membership, Organization, Service
 
+from .clock import now
 from .exchange import import_plan
 from .models import Actual, Indicator, Plan
 
@@ -106,16 +108,22 @@ def load_printed_done(plan: Plan) -> None:
         for indicator in Indicator.objects.filter(item__plan=plan).select_related("item")
     }
     services = {service.name: service for service in plan.organization.services.all()}
-    Actual.objects.bulk_create(
+    when = now()
+    actuals = [
         Actual(
             indicator=indicators[(entry["item"], entry["indicator"])],
             month=data["month"],
             service=services[entry["service"]],
             value=entry["value"],
             note="Reja jadvalida bosilgan “bajarildi” raqami",
+            entered_at=when,
         )
         for entry in data["entries"]
-    )
+    ]
+    # Dated by the demo's clock, with a history row each, as if entered on the entry page
+    # (entered_at is auto_now, which a bulk insert sets to the real time: dated after).
+    bulk_create_with_history(actuals, Actual, default_date=when)
+    Actual.objects.filter(indicator__item__plan=plan).update(entered_at=when)
 
 
 def _ensure_superuser(password_hash: str, done: list[str]) -> None:

@@ -77,7 +77,7 @@ def plan_indicators(plan: Plan, *, services: Iterable[Service] | None = None) ->
         indicators = indicators.filter(Q(item__all_services=True) | Exists(responsible))
     return indicators.select_related(
         "item__section", "item__unit", "item__deadline", "item__parent"
-    ).order_by("item__order", "order")
+    ).order_by("item__section__order", "item__order", "order")
 
 
 def indicator_figures(

@@ -148,7 +148,9 @@ class PlanItem(models.Model):
         default=False,
         help_text=_("Printed as “barcha xizmatlar”: every service of the centre shares the item."),
     )
-    order = models.PositiveIntegerField(_("order"), default=0)
+    order = models.PositiveIntegerField(
+        _("order"), default=0, help_text=_("Place in the plan. Leave empty to place the item by its number.")
+    )
     note = models.TextField(_("note"), blank=True, help_text=_("How the row was read, corrections, remarks."))
 
     history = HistoricalRecords(m2m_fields=[services])

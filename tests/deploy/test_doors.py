@@ -129,6 +129,23 @@ def test_pages_carry_the_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/plan/dashboard/",
+        "/reports/{plan}/1/",
+        "/reports/{plan}/1/report.xlsx",
+        "/plan/entry/2024/4/{service}/",
+        "/no-such-page/",
+    ],
+)
+def test_what_a_logged_in_person_is_shown_is_never_kept_by_a_cache(client, demo, url):
+    client.force_login(demo.users["direktor"])
+    response = client.get(url.format(plan=demo.plan.pk, service=demo.service("abonement").pk))
+    directives = {part.strip() for part in response.headers["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+
+
 @pytest.mark.django_db
 def test_login_and_lockout_pages_satisfy_the_policy(client, person, limit):
     assert csp_violations(client.get(reverse("login")).content.decode()) == []

@@ -349,3 +349,51 @@ def test_item_change_form_in_uzbek_has_no_english_words(admin_client, plan_2024)
     item = PlanItem.objects.get(plan=plan_2024, number="31")
 
     assert english_left(admin_client, reverse("admin:plans_planitem_change", args=[item.pk])) == set()
+
+
+def add_item_in_the_admin(admin_client, plan, number: str, **fields) -> PlanItem:
+    """An item added through the admin's add form, with the order left as the form offers it."""
+    url = reverse("admin:plans_planitem_add")
+    data = form_data(admin_client.get(url))
+    like = PlanItem.objects.get(plan=plan, number="12.4")
+    data.update(
+        {
+            "plan": str(plan.pk),
+            "section": str(like.section_id),
+            "number": number,
+            "title": f"Yangi band {number}",
+            "unit": str(like.unit_id),
+            "deadline": str(like.deadline_id),
+            "indicators-TOTAL_FORMS": "0",
+            "indicators-INITIAL_FORMS": "0",
+            **fields,
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return PlanItem.objects.get(plan=plan, number=number)
+
+
+def test_a_new_item_with_no_order_is_placed_by_its_number(admin_client, plan_2024):
+    assert form_data(admin_client.get(reverse("admin:plans_planitem_add"))).get("order") is None
+    add_item_in_the_admin(admin_client, plan_2024, "12.5")
+    numbers = list(PlanItem.objects.filter(plan=plan_2024).order_by("order").values_list("number", flat=True))
+    assert numbers[numbers.index("12.4") + 1] == "12.5"
+    assert numbers[numbers.index("12.5") + 1] == "13"
+    orders = list(PlanItem.objects.filter(plan=plan_2024).values_list("order", flat=True))
+    assert len(set(orders)) == len(orders)
+
+
+def test_a_new_item_prints_under_its_section_once_in_the_report(admin_client, plan_2024):
+    from reports.tables import SECTION, build_table
+
+    item = add_item_in_the_admin(admin_client, plan_2024, "17.1", parent="")
+    Indicator.objects.create(item=item, annual_target=5)
+    sections = [row.number for row in build_table(plan_2024, 1).rows if row.kind == SECTION]
+    assert sections == sorted(set(sections), key=sections.index)
+    assert len(sections) == len(set(sections))
+
+
+def test_a_given_order_is_kept(admin_client, plan_2024):
+    item = add_item_in_the_admin(admin_client, plan_2024, "12.5", order="1")
+    assert item.order == 1

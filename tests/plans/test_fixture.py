@@ -1,9 +1,11 @@
 """The 2024 plan as shipped: every row, the readings, and the printed numbers."""
 
+import datetime
 import json
 
 import pytest
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from plans.demo import PLAN_FILE
 from plans.models import Actual, Indicator, PlanItem
@@ -116,3 +118,17 @@ def test_fixture_file_has_no_plain_apostrophes():
     data = json.loads(text)
     titles = [item["title"] for section in data["sections"] for item in section["items"]]
     assert not any("'" in title or "ʻ" in title for title in titles)
+
+
+def test_the_demos_printed_figures_are_dated_by_the_demos_clock_and_have_a_history(plan_2024):
+    actuals = Actual.objects.filter(indicator__item__plan=plan_2024)
+    assert actuals.exists()
+    assert {timezone.localtime(a.entered_at).date() for a in actuals} == {datetime.date(2024, 4, 3)}
+    history = Actual.history.filter(indicator__item__plan=plan_2024)
+    assert history.count() == actuals.count()
+    assert {timezone.localtime(h.history_date).date() for h in history} == {datetime.date(2024, 4, 3)}
+
+
+def test_item_31_keeps_its_printed_title(plan_2024):
+    item = PlanItem.objects.get(plan=plan_2024, number="31")
+    assert item.title == "Tuman axborot-kutubxona markazlari mutaxassislari va boshqa kutubxonachilar uchun:"
