@@ -108,7 +108,7 @@ def test_saving_creates_the_figures_and_shows_the_new_total(staff, demo, plan_20
     page = staff.get(url)
     row = next(r for r, _f, _c in page.context["rows"] if r.indicator == visitors)
     assert row.figures.done_to_date == 600
-    assert "Saqlandi" in page.content.decode() or "2" in page.content.decode()
+    assert "Saqlandi: 2 ta o‘zgarish." in page.content.decode()
 
 
 def test_saving_writes_history_with_who_old_and_new_value(staff, demo, plan_2024, abonement):
