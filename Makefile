@@ -82,3 +82,4 @@ bench: $(VENV)/.dev-installed .env
 	$(PY) tests/bench/run.py
 	$(PY) tests/bench/reports.py
 	$(PY) tests/bench/load.py
+	$(PY) tests/bench/slowline.py

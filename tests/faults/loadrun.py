@@ -127,7 +127,9 @@ def prepare_database(database_url: str) -> None:
 class Gunicorn:
     """gunicorn serving the app on a free loopback port, stopped on leaving the `with` block."""
 
-    def __init__(self, database_url: str, workers: int = 4) -> None:
+    def __init__(
+        self, database_url: str, workers: int = 4, environment: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"akm-load-gunicorn-{self.port}.log", "w+b")
         self.process = subprocess.Popen(
@@ -140,7 +142,7 @@ class Gunicorn:
                 "--graceful-timeout=5",
             ],
             cwd=BASE_DIR,
-            env=server_environment(database_url),
+            env=environment or server_environment(database_url),
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
