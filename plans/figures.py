@@ -92,23 +92,41 @@ def indicator_figures(
     Four queries: indicators, their responsible services, the quarter's targets, and the
     actuals summed in SQL.
     """
-    if not 1 <= month <= 12:
-        raise ValueError(f"month must be 1–12, not {month}")
     if indicators is None:
         indicators = plan_indicators(plan, services=services).prefetch_related("item__services")
     indicators = list(indicators)
     ids = [indicator.pk for indicator in indicators]
+    return _figures(indicators, month, Q(indicator_id__in=ids))
+
+
+def figures_of_plans(plans: Sequence[Plan], month: int) -> dict[int, list[Figures]]:
+    """Figures of every indicator of several plans (a region's districts) at the same month of
+    their year, by plan id, each plan's in its order. Four queries, however many plans."""
+    indicators = (
+        Indicator.objects.filter(item__plan__in=plans)
+        .select_related("item__section", "item__unit", "item__deadline", "item__parent")
+        .prefetch_related("item__services")
+        .order_by("item__plan_id", "item__section__order", "item__order", "order")
+    )
+    by_plan: dict[int, list[Figures]] = {plan.pk: [] for plan in plans}
+    for figure in _figures(list(indicators), month, Q(indicator__item__plan__in=plans)):
+        by_plan[figure.item.plan_id].append(figure)
+    return by_plan
+
+
+def _figures(indicators: list[Indicator], month: int, scope: Q) -> list[Figures]:
+    """The figures of `indicators` at `month`; `scope` selects their targets and actuals."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1–12, not {month}")
     quarter = quarter_of(month)
     quarter_start = quarter * 3 - 2
 
-    targets = dict(
-        Target.objects.filter(indicator_id__in=ids, quarter=quarter).values_list("indicator_id", "value")
-    )
+    targets = dict(Target.objects.filter(scope, quarter=quarter).values_list("indicator_id", "value"))
     done: dict[int, dict[str, int]] = defaultdict(lambda: {"month": 0, "quarter": 0, "year": 0})
     by_service: dict[int, dict[int, int]] = defaultdict(dict)
     last_entry: dict[int, datetime.datetime] = {}
     rows = (
-        Actual.objects.filter(indicator_id__in=ids, month__lte=month)
+        Actual.objects.filter(scope, month__lte=month)
         .values("indicator_id", "service_id")
         .annotate(
             year=Sum("value"),

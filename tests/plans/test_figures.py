@@ -2,7 +2,7 @@
 
 import pytest
 
-from plans.figures import indicator_figures, parent_totals
+from plans.figures import figures_of_plans, indicator_figures, parent_totals
 from plans.models import Actual, Indicator
 from plans.pacing import Status
 
@@ -62,3 +62,27 @@ def test_query_count_does_not_grow_with_data(plan_2024, demo, django_assert_num_
     )
     with django_assert_num_queries(4):
         indicator_figures(plan_2024, 12)
+
+
+def test_figures_of_several_plans_are_each_plans_own_in_four_queries(
+    plan_2024, demo, django_assert_num_queries
+):
+    import json
+
+    from plans.demo import PLAN_FILE
+    from plans.exchange import import_plan
+    from services.models import Organization
+
+    plans = [plan_2024]
+    for n in range(3):
+        centre = Organization.objects.create(name=f"Tuman {n}", kind="district", parent=demo.regional)
+        plans.append(import_plan(json.loads(PLAN_FILE.read_text(encoding="utf-8")), organization=centre))
+        indicator = Indicator.objects.get(item__plan=plans[-1], item__number="15")
+        Actual.objects.create(indicator=indicator, month=2, service=centre.services.first(), value=10 + n)
+    with django_assert_num_queries(4):
+        together = figures_of_plans(plans, 3)
+    for plan in plans:
+        alone = indicator_figures(plan, 3)
+        assert [(f.indicator.pk, f.done_to_date, f.quarter_target, f.status) for f in together[plan.pk]] == [
+            (f.indicator.pk, f.done_to_date, f.quarter_target, f.status) for f in alone
+        ]
