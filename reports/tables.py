@@ -88,6 +88,14 @@ class ReportTable:
             "Report on the execution of the %(year)s work plan of %(centre)s for quarter %(quarter)s"
         ) % {"centre": self.centre, "year": self.year, "quarter": self.quarter_roman}
 
+    @property
+    def short_title(self) -> str:
+        """The title without the centre's name: under the name on the PDF's first page, then atop the rest."""
+        return _("Report on the execution of the %(year)s work plan for quarter %(quarter)s") % {
+            "year": self.year,
+            "quarter": self.quarter_roman,
+        }
+
     def figure_rows(self) -> list[ReportRow]:
         return [row for row in self.rows if row.has_figures]
 
