@@ -233,3 +233,23 @@ def test_the_renderer_reads_nothing_but_static_files_even_from_raw_markup(listen
     content = _ReportHTML(string=markup, base_url=STATIC_ORIGIN, url_fetcher=StaticFilesFetcher()).write_pdf()
     assert listener.connections == 0
     assert PdfReader(io.BytesIO(content)).attachments == {}
+
+
+def test_a_report_reads_the_stylesheet_and_fonts_once_per_process(plan_2024, monkeypatch):
+    from reports import pdf
+
+    table = build_table(plan_2024, 1)
+    pdf._stylesheet.cache_clear()
+    fetched = []
+    real = StaticFilesFetcher.fetch
+    monkeypatch.setattr(
+        StaticFilesFetcher, "fetch", lambda self, url, headers=None: fetched.append(url) or real(self, url)
+    )
+    render_pdf(table, on=ON, draft=True)
+    assert sorted(fetched) == [
+        STATIC_ORIGIN + name
+        for name in ("css/report.css", "fonts/DejaVuSans-Bold.ttf", "fonts/DejaVuSans.ttf")
+    ]
+    fetched.clear()
+    render_pdf(table, on=ON, draft=True)
+    assert fetched == []
