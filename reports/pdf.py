@@ -1,4 +1,10 @@
-"""The report as a PDF: the table's HTML laid out by WeasyPrint with the font shipped in static/fonts."""
+"""The report as a PDF: the table's HTML laid out by WeasyPrint with the font shipped in static/fonts.
+
+Nothing typed by a person reaches the PDF except as escaped HTML text: the page headers and
+footers are elements of the document placed in the margins (`position: running()` in
+report.css), not CSS strings built here. WeasyPrint reads only the app's static files
+(reports/fetcher.py).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,14 @@ import datetime
 import re
 from functools import cache
 
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from plans.charts import status_summary
-from plans.pacing import Status
+from plans.charts import STATUS_ORDER, status_summary
 
+from .fetcher import STATIC_ORIGIN, StaticFilesFetcher, static_url
 from .tables import ReportTable
 
 STYLESHEET = "css/report.css"
@@ -31,6 +36,9 @@ th, h1, h2, strong { font-weight: bold }
 p, h1, h2 { margin: .5em 0 }
 """
 
+# The counters a translated "Page %(page)s of %(pages)s" may name, and the class that prints each.
+PAGE_COUNTERS = {"page": "counter-page", "pages": "counter-pages"}
+
 
 class _ReportHTML(HTML):
     """The report's document with the small default stylesheet above.
@@ -43,7 +51,16 @@ class _ReportHTML(HTML):
         return [_user_agent_stylesheet()]
 
 
-def report_html(table: ReportTable, *, on: datetime.date, draft: bool) -> str:
+def version_line(*, on: datetime.date, draft: bool, version: int | None) -> str:
+    """What every page says of the document: a draft, or which version was sent when."""
+    if draft:
+        return _("Draft: not sent")
+    if version is None:
+        return ""
+    return _("Version %(number)s, sent on %(date)s") % {"number": version, "date": on.strftime("%d.%m.%Y")}
+
+
+def report_html(table: ReportTable, *, on: datetime.date, draft: bool, version: int | None = None) -> str:
     """The HTML WeasyPrint lays out (the print stylesheet is passed to it separately)."""
     counts = table.status_counts()
     return render_to_string(
@@ -52,29 +69,38 @@ def report_html(table: ReportTable, *, on: datetime.date, draft: bool) -> str:
             "table": table,
             "on": on,
             "draft": draft,
-            "page_css": _page_css(table, draft=draft),
-            "counts": [(Status(status).label, counts[status]) for status in Status if counts.get(status)],
+            "version_line": version_line(on=on, draft=draft, version=version),
+            "page_of": page_parts(_("Page %(page)s of %(pages)s")),
+            "counts": [(status.label, counts[status]) for status in STATUS_ORDER if counts.get(status)],
             "chart": status_summary(counts, prefix="pdf", width=640) if counts else "",
         },
     )
 
 
-def render_pdf(table: ReportTable, *, on: datetime.date, draft: bool = False) -> bytes:
-    """The report's PDF: A4 landscape, header row on every page, page X of Y, fonts embedded."""
+def render_pdf(
+    table: ReportTable, *, on: datetime.date, draft: bool = False, version: int | None = None
+) -> bytes:
+    """The report's PDF: A4 landscape, header row on every page, page X of Y, fonts embedded.
+
+    `on` is the date on the document: the day a sent version was sent (its `version` number
+    printed on every page with it), or today for a draft.
+    """
     stylesheet, fonts = _stylesheet()
-    document = _ReportHTML(string=report_html(table, on=on, draft=draft), base_url=_static_root())
+    document = _ReportHTML(
+        string=report_html(table, on=on, draft=draft, version=version),
+        base_url=STATIC_ORIGIN,
+        url_fetcher=StaticFilesFetcher(),
+    )
     return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
 @cache
 def _stylesheet() -> tuple[CSS, FontConfiguration]:
-    # Parsed once per process: the stylesheet and its @font-face rules (which point at
-    # static/fonts by file URL, so the PDF never depends on the system's fonts) do not change.
+    # Parsed once per process: the stylesheet and its @font-face rules (static/fonts, read through
+    # the same fetcher, so the PDF never depends on the system's fonts) do not change.
     fonts = FontConfiguration()
-    path = finders.find(STYLESHEET)
-    if path is None:
-        raise FileNotFoundError(f"static file {STYLESHEET} not found")
-    return CSS(filename=path, font_config=fonts), fonts
+    stylesheet = CSS(url=static_url(STYLESHEET), url_fetcher=StaticFilesFetcher(), font_config=fonts)
+    return stylesheet, fonts
 
 
 @cache
@@ -82,32 +108,17 @@ def _user_agent_stylesheet() -> CSS:
     return CSS(string=USER_AGENT_CSS)
 
 
-def _static_root() -> str:
-    return str(finders.find(STYLESHEET)).removesuffix(STYLESHEET)
+def page_parts(template: str) -> list[tuple[str, str]]:
+    """A translated sentence with %(name)s placeholders as (text, counter class) pairs for the template.
 
-
-def _page_css(table: ReportTable, *, draft: bool) -> str:
-    """The page's margin boxes, whose words are translated (CSS cannot call gettext)."""
-    page = _counter_text(_("Page %(page)s of %(pages)s"), page="counter(page)", pages="counter(pages)")
-    marker = _css_string(_("Draft: not sent")) if draft else '""'
-    return (
-        f"@page {{ @top-left {{ content: {_css_string(table.centre)}; }}"
-        f" @top-right {{ content: {marker}; }}"
-        f" @bottom-right {{ content: {page}; }} }}"
-    )
-
-
-def _css_string(text: str) -> str:
-    return '"' + re.sub(r'(["\\])', r"\\\1", text).replace("\n", " ") + '"'
-
-
-def _counter_text(template: str, **counters: str) -> str:
-    """A translated sentence with %(name)s placeholders as a CSS `content` value with counters."""
+    "Page %(page)s of %(pages)s" gives [("Page ", "counter-page"), (" of ", "counter-pages")]; the
+    template prints each text escaped and an empty element the stylesheet fills with the counter.
+    """
     parts = re.split(r"%\((\w+)\)s", template)
-    values = []
-    for index, part in enumerate(parts):
-        if index % 2:
-            values.append(counters[part])
-        elif part:
-            values.append(_css_string(part))
-    return " ".join(values)
+    pairs = []
+    for index in range(0, len(parts), 2):
+        name = parts[index + 1] if index + 1 < len(parts) else None
+        counter = PAGE_COUNTERS[name] if name else ""
+        if parts[index] or counter:
+            pairs.append((parts[index], counter))
+    return pairs

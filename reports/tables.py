@@ -1,15 +1,16 @@
 """The report's table, built once from the figures selector and shared by HTML, PDF, XLSX and the command.
 
 A table is plain data (no model instances), so a submitted report freezes it as JSON and every
-later rendering of that version reads the JSON, never the live figures.
+later rendering of that version reads the JSON, never the live figures. The JSON carries a
+format version (FORMAT); a version stored in an older format is read by that format's upgrade,
+so a report sent years ago opens after fields here are renamed.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,18 @@ HEADING = "heading"  # an item whose figures are on the rows below it (several i
 FIGURES = "figures"  # a row with figures: an indicator, or a parent item summing its sub-items
 
 NEEDS_NOTE = {Status.BEHIND, Status.OVERDUE}
+
+# The format of a stored table (ReportVersion.table), under the key "format". A change to the
+# stored keys raises it and adds to UPGRADES a function turning the format before into the new
+# one (rename a key there, fill a new one); the format written is always FORMAT.
+#   1: the first sent reports: the dataclass fields as they were, no "format" key.
+#   2: the same keys, with "format"; written and read key by key, not from the dataclass.
+FORMAT = 2
+ROW_KEYS = (
+    "kind", "number", "activity", "level", "unit", "annual_target", "quarter_target",
+    "done_in_quarter", "done_to_date", "percent", "status", "services", "all_services", "note",
+    "indicator_id",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,14 @@ class ReportTable:
             "Report on the execution of the %(year)s work plan of %(centre)s for quarter %(quarter)s"
         ) % {"centre": self.centre, "year": self.year, "quarter": self.quarter_roman}
 
+    @property
+    def short_title(self) -> str:
+        """The title without the centre's name: under the name on the PDF's first page, then atop the rest."""
+        return _("Report on the execution of the %(year)s work plan for quarter %(quarter)s") % {
+            "year": self.year,
+            "quarter": self.quarter_roman,
+        }
+
     def figure_rows(self) -> list[ReportRow]:
         return [row for row in self.rows if row.has_figures]
 
@@ -100,17 +121,45 @@ class ReportTable:
         return dict(counts)
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The table as stored with a sent version, in format FORMAT."""
+        return {
+            "format": FORMAT,
+            "centre": self.centre,
+            "director": self.director,
+            "year": self.year,
+            "quarter": self.quarter,
+            "rows": [{key: _stored(getattr(row, key)) for key in ROW_KEYS} for row in self.rows],
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ReportTable:
+        """A stored table in any format ever written: upgraded step by step to FORMAT, then read."""
+        version = data.get("format", 1)
+        if version not in UPGRADES and version != FORMAT:
+            raise ValueError(f"Unknown format of a stored report table: {version!r}")
+        while version != FORMAT:
+            data = UPGRADES[version](data)
+            version = data["format"]
         return cls(
             centre=data["centre"],
             director=data["director"],
             year=data["year"],
             quarter=data["quarter"],
-            rows=[ReportRow(**row) for row in data["rows"]],
+            rows=[ReportRow(**{key: row[key] for key in ROW_KEYS}) for row in data["rows"]],
         )
+
+
+def _stored(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def _upgrade_v1(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Format 1 (no "format" key) has format 2's keys."""
+    return {**data, "format": 2}
+
+
+# The reader of each older format: it returns the data in the next format.
+UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {1: _upgrade_v1}
 
 
 def build_table(plan: Plan, quarter: int, *, notes: Mapping[int, str] | None = None) -> ReportTable:

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +16,7 @@ from plans.models import Plan
 from services.access import access_for
 
 from . import rules
+from .filenames import content_disposition, report_filename
 from .models import Report, ReportVersion
 from .pdf import render_pdf
 from .selectors import current_table, report_list, report_page
@@ -90,8 +90,8 @@ def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
     plan = _plan(request, plan_id, quarter)
     table, version = current_table(plan, quarter)
     if version is not None:
-        return _download(bytes(version.pdf), PDF, _filename(table, "pdf", version.number))
-    return _download(render_pdf(table, on=today(), draft=True), PDF, _filename(table, "pdf"))
+        return _download(bytes(version.pdf), PDF, _filename(plan, table, "pdf", version.number))
+    return _download(render_pdf(table, on=today(), draft=True), PDF, _filename(plan, table, "pdf"))
 
 
 @login_required
@@ -101,7 +101,7 @@ def report_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespons
     table, version = current_table(plan, quarter)
     on = today() if version is None else version.submitted_on
     number = version.number if version else None
-    return _download(render_xlsx(table, on=on), XLSX, _filename(table, "xlsx", number))
+    return _download(render_xlsx(table, on=on), XLSX, _filename(plan, table, "xlsx", number))
 
 
 @login_required
@@ -110,7 +110,7 @@ def version_pdf(request: HttpRequest, plan_id: int, quarter: int, number: int) -
     """A sent version's PDF, byte for byte as it was sent."""
     plan = _plan(request, plan_id, quarter)
     version = get_object_or_404(ReportVersion, report__plan=plan, report__quarter=quarter, number=number)
-    return _download(bytes(version.pdf), PDF, _filename(version_table(version), "pdf", number))
+    return _download(bytes(version.pdf), PDF, _filename(plan, version_table(version), "pdf", number))
 
 
 @login_required
@@ -122,7 +122,8 @@ def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
         ReportVersion.objects.defer("pdf"), report__plan=plan, report__quarter=quarter, number=number
     )
     table = version_table(version)
-    return _download(render_xlsx(table, on=version.submitted_on), XLSX, _filename(table, "xlsx", number))
+    content = render_xlsx(table, on=version.submitted_on)
+    return _download(content, XLSX, _filename(plan, table, "xlsx", number))
 
 
 @login_required
@@ -204,13 +205,19 @@ def _act(request: HttpRequest, plan: Plan, quarter: int, action, success: str) -
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
-def _filename(table: ReportTable, extension: str, version: int | None = None) -> str:
-    suffix = f"-v{version}" if version else "-draft"
-    return f"{slugify(table.centre)}-{table.year}-q{table.quarter}{suffix}.{extension}"
+def _filename(plan: Plan, table: ReportTable, extension: str, version: int | None = None) -> str:
+    return report_filename(
+        centre=table.centre,
+        centre_id=plan.organization_id,
+        year=table.year,
+        quarter=table.quarter,
+        extension=extension,
+        version=version,
+    )
 
 
 def _bad_request_message() -> str:

@@ -127,7 +127,7 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
         report=report,
         number=number,
         table=table.to_json(),
-        pdf=render_pdf(table, on=on),
+        pdf=render_pdf(table, on=on, version=number),
         language=translation.get_language() or "uz",
         submitted_by=acting_user,
         submitted_at=now,

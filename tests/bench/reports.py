@@ -67,7 +67,8 @@ def main() -> None:
     from plans.clock import today
     from plans.demo import DISTRICT, load_demo
     from plans.models import Plan
-    from reports.pdf import _ReportHTML, _static_root, _stylesheet, report_html
+    from reports.fetcher import STATIC_ORIGIN, StaticFilesFetcher
+    from reports.pdf import _ReportHTML, _stylesheet, report_html
     from reports.selectors import current_table
     from services.models import Membership
 
@@ -95,7 +96,8 @@ def main() -> None:
     stylesheet, fonts = _stylesheet()
 
     def weasyprint_alone() -> bytes:
-        return _ReportHTML(string=html, base_url=_static_root()).write_pdf(
+        # With the same fetcher as the request: what it costs is counted as WeasyPrint's.
+        return _ReportHTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=StaticFilesFetcher()).write_pdf(
             stylesheets=[stylesheet], font_config=fonts
         )
 

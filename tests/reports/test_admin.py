@@ -8,7 +8,7 @@ from .conftest import note_everything_behind
 
 
 def test_admin_shows_a_sent_report_read_only(client, world, monkeypatch):
-    monkeypatch.setattr("reports.workflow.render_pdf", lambda table, on: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("reports.workflow.render_pdf", lambda table, **kwargs: b"%PDF-1.7 stand-in")
     note_everything_behind(world.plan, 1, world.users["manager"])
     report = do_submit(world.plan, 1, acting_user=world.users["manager"]).report
     client.force_login(world.demo.users["admin"])

@@ -35,7 +35,11 @@ def test_every_centre_into_a_folder_as_pdf(plan_2024, tmp_path):
         "quarterly_report", year=2024, quarter=1, file_format="pdf", output=str(tmp_path), stdout=out
     )
     files = sorted(tmp_path.iterdir())
-    assert [path.name for path in files] == ["sharof-rashidov-tuman-axborot-kutubxona-markazi-2024-q1.pdf"]
+    centre = plan_2024.organization_id
+    assert [path.name for path in files] == [
+        f"sharof-rashidov-tuman-axborot-kutubxona-markazi-id{centre}-2024-q1-draft.pdf"
+    ]
+    assert out.getvalue() == f"{files[0]}\n"
     assert "to‘g‘risida hisobot" in PdfReader(files[0]).pages[0].extract_text()
 
 

@@ -21,7 +21,7 @@ WRITE = {"notes": {"manager"}, "submit": {"manager"}, "accept": {"reviewer"}, "r
 def quick_submission(monkeypatch):
     """Submissions here store a stand-in PDF: these tests are about who may do what, and the PDF
     itself is tested in test_pdf (laying it out takes a second or two)."""
-    monkeypatch.setattr("reports.workflow.render_pdf", lambda table, on: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("reports.workflow.render_pdf", lambda table, **kwargs: b"%PDF-1.7 stand-in")
 
 
 def _client(client, world, role):

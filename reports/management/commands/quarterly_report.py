@@ -1,4 +1,9 @@
-"""`manage.py quarterly_report`: a centre's quarterly report as PDF or XLSX, or every centre's in a folder."""
+"""`manage.py quarterly_report`: a centre's quarterly report as PDF or XLSX, or every centre's in a folder.
+
+Files in a folder are named by reports.filenames (Latin letters, the centre's id, sent version or
+draft), the names the downloads carry. An existing file is never overwritten: a named --output
+is refused, and in a folder the report is written under a new name (`…-copy2.pdf`) and said so.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,25 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.utils import translation
-from django.utils.text import slugify
 
 from akm_plan.params import parse_int
 from plans.clock import today
 from plans.models import Plan
+from reports.filenames import report_filename
 from reports.pdf import render_pdf
 from reports.selectors import current_table
 from reports.xlsx import render_xlsx
+
+# How many copies of one report a folder may gather before the command stops.
+MAX_COPIES = 99
 
 
 class Command(BaseCommand):
     help = (
         "Write the quarterly report of a centre (--centre) to the file --output, or, without --centre, "
         "one file per centre with a plan that year into the folder --output. A report that was sent "
-        "is written as sent; otherwise from the current figures, marked as a draft."
+        "is written as sent; otherwise from the current figures, marked as a draft. Existing files are "
+        "never overwritten: a named file is refused, a file in the folder gets a new name."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -59,25 +68,61 @@ class Command(BaseCommand):
             raise CommandError(f"No plan for {year}" + (f" of the centre {centre!r}" if centre else "") + ".")
         target = Path(output)
         if centre:
-            files = [(plans[0], target)]
+            plans = plans[:1]
+            if target.exists():
+                raise CommandError(f"{target} exists; it was not overwritten.")
         else:
             target.mkdir(parents=True, exist_ok=True)
-            files = [
-                (plan, target / f"{slugify(plan.organization.name)}-{year}-q{quarter}.{file_format}")
-                for plan in plans
-            ]
         with translation.override(language):
-            for plan, path in files:
-                path.write_bytes(self._render(plan, quarter, file_format))
-                self.stdout.write(f"{path}")
+            for plan in plans:
+                content, version = self._render(plan, quarter, file_format)
+                if centre:
+                    _write_new(target, content)
+                    self.stdout.write(f"{target}")
+                    continue
+                name = report_filename(
+                    centre=plan.organization.name,
+                    centre_id=plan.organization_id,
+                    year=year,
+                    quarter=quarter,
+                    extension=file_format,
+                    version=version,
+                )
+                path = _write_beside(target / name, content)
+                note = "" if path.name == name else f" ({name} exists; not overwritten)"
+                self.stdout.write(f"{path}{note}")
 
-    def _render(self, plan: Plan, quarter: int, file_format: str) -> bytes:
+    def _render(self, plan: Plan, quarter: int, file_format: str) -> tuple[bytes, int | None]:
+        """The file's bytes and the number of the sent version they are (None: a draft)."""
         table, version = current_table(plan, quarter)
+        number = version.number if version is not None else None
         if file_format == "pdf":
             if version is not None:
-                return bytes(version.pdf)
-            return render_pdf(table, on=today(), draft=True)
-        return render_xlsx(table, on=today() if version is None else version.submitted_on)
+                return bytes(version.pdf), number
+            return render_pdf(table, on=today(), draft=True), number
+        return render_xlsx(table, on=today() if version is None else version.submitted_on), number
+
+
+def _write_new(path: Path, content: bytes) -> None:
+    """Write a file that must not exist yet (created exclusively: no race with another writer)."""
+    try:
+        with path.open("xb") as file:
+            file.write(content)
+    except FileExistsError:
+        raise CommandError(f"{path} exists; it was not overwritten.") from None
+
+
+def _write_beside(path: Path, content: bytes) -> Path:
+    """Write `path`, or `…-copy2`, `…-copy3`, … beside it when it exists; returns the path written."""
+    candidate = path
+    for copy in range(2, MAX_COPIES + 2):
+        try:
+            with candidate.open("xb") as file:
+                file.write(content)
+            return candidate
+        except FileExistsError:
+            candidate = path.with_name(f"{path.stem}-copy{copy}{path.suffix}")
+    raise CommandError(f"{path} and {MAX_COPIES} copies of it exist; nothing more was written.")
 
 
 def _named(field: str, value: str) -> Q:

@@ -1,0 +1,76 @@
+"""Names of report files: Latin letters from any Uzbek or Russian name, the centre's id, bounded length.
+
+Pure functions. The same name is used by the downloads (Content-Disposition) and by the
+`quarterly_report` command, so a file keeps its name whichever way it was obtained.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+# Uzbek Cyrillic and Russian letters in the official Uzbek Latin spelling (1995), without the
+# apostrophes (o‘ → o, g‘ → g, ъ → nothing), which file names do not need.
+CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ў": "o", "қ": "q",
+    "ғ": "g", "ҳ": "h",
+}  # fmt: skip
+VOWELS = set("аеёиоуэюяўыaeiou")
+# Room for the id, year, quarter, version and extension within any file system's 255 bytes.
+NAME_LIMIT = 80
+
+
+def transliterate(text: str) -> str:
+    """`text` in Latin letters: Cyrillic as Uzbek Latin writes it, other letters without accents.
+
+    Uzbek writes е as "ye" at the start of a word and after a vowel (Елена → Yelena, поезд →
+    poyezd). Letters of other scripts are dropped.
+    """
+    letters = []
+    previous = ""
+    for char in text:
+        lower = char.lower()
+        if lower in CYRILLIC:
+            latin = CYRILLIC[lower]
+            if lower == "е" and (not previous.isalpha() or previous.lower() in VOWELS or previous in "ъь"):
+                latin = "ye"
+            if char != lower and latin:
+                latin = latin[0].upper() + latin[1:]
+            letters.append(latin)
+        else:
+            letters.append(char)
+        previous = char
+    folded = unicodedata.normalize("NFKD", "".join(letters))
+    return folded.encode("ascii", "ignore").decode("ascii")
+
+
+def slug(text: str, limit: int = NAME_LIMIT) -> str:
+    """Lowercase Latin words joined by hyphens, cut at a word boundary to at most `limit` characters."""
+    words = re.sub(r"[^a-z0-9]+", "-", transliterate(text).lower()).strip("-")
+    if len(words) > limit:
+        cut = words[:limit]
+        words = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return words
+
+
+def report_filename(
+    *, centre: str, centre_id: int, year: int, quarter: int, extension: str, version: int | None = None
+) -> str:
+    """e.g. `sharof-rashidov-tuman-axborot-kutubxona-markazi-id7-2024-q1-v2.pdf` (a draft: `-draft`).
+
+    The id makes the names of two centres differ even when their names read the same in Latin.
+    """
+    name = slug(centre) or "akm"
+    suffix = f"v{version}" if version else "draft"
+    return f"{name}-id{centre_id}-{year}-q{quarter}-{suffix}.{extension}"
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header naming `filename`: plain (ASCII, quoted) and as RFC 6266 `filename*`."""
+    plain = transliterate(filename).replace("\\", "_").replace('"', "_")
+    plain = "".join(char if " " <= char < "\x7f" else "_" for char in plain)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
