@@ -69,7 +69,7 @@ def test_a_zip_bomb_member_is_refused_by_its_unpacked_size():
     content = with_member(xlsx_of(ROWS), "xl/media/bomb.bin", b"0" * (60 * MB))
     assert len(content) < 200_000
 
-    with translation.override("en"), pytest.raises(SheetRefused, match="unpack to 60 MB"):
+    with translation.override("en"), pytest.raises(SheetRefused, match=r"would unpack to 60(\.\d)? MB"):
         read_xlsx(content)
 
 
