@@ -4,11 +4,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from akm_plan.sheet_reader import SheetRefused
 from services.access import access_for
 
+from .admin_formats import FORMATS
 from .models import Actual, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
 from .ordering import place_by_number
 from .resources import ActualResource, IndicatorResource
@@ -23,7 +24,15 @@ class AllOrNothingImportMixin(ImportExportMixin):
     value, an unknown service) would otherwise let the good rows through on confirming.
     """
 
-    formats = [CSV, XLSX]
+    formats = FORMATS  # read and written by akm_plan.sheet_reader and sheet_writer
+
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        # The reader's refusals say what is wrong in the user's language; the library's own
+        # message would only name the exception.
+        if isinstance(e, SheetRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -17,8 +17,10 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import ModelInstanceLoader
 
+from akm_plan.text import NUL, NUL_MESSAGE, clean_text
 from services.models import Service
 
+from .forms import NOTE_MAX_LENGTH
 from .models import Actual, Indicator, PlanItem, Unit
 from .targets import derive_quarter_targets
 
@@ -40,12 +42,40 @@ def parse_whole_number(value: object) -> int:
 
 
 def cell_text(value: object) -> str:
-    """A cell as text: a number typed as 12 or 12.0 in a spreadsheet reads as "12"."""
+    """A cell as text: a number typed as 12 or 12.0 in a spreadsheet reads as "12"; the text
+    cleaned (akm_plan.text.clean_text), a NUL refused."""
+    return cell_words(value).strip()
+
+
+def cell_words(value: object) -> str:
+    """cell_text without taking spaces off its ends (a note keeps them, as typed)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value)
+    if NUL in text:
+        raise ValueError(str(NUL_MESSAGE))
+    return clean_text(text)
+
+
+class TextWidget(widgets.CharWidget):
+    """Text as people typed it elsewhere: cleaned, a NUL refused, at most `max_length` characters
+    (the files go through akm_plan.sheet_reader, which does the same; a dataset built in code
+    may not)."""
+
+    def __init__(self, *, max_length: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_words(value)
+        if self.max_length is not None and len(text) > self.max_length:
+            raise ValueError(
+                _("The text is %(length)s characters long; at most %(limit)s are allowed.")
+                % {"length": len(text), "limit": self.max_length}
+            )
+        return super().clean(text, row, **kwargs)
 
 
 def plan_lookup(row: dict, prefix: str) -> dict:
@@ -200,9 +230,9 @@ class IndicatorResource(CheckedColumnsResource):
     centre = Field(attribute="item__plan__organization__name", column_name="centre", readonly=True)
     year = Field(attribute="item__plan__year", column_name="year", readonly=True)
     item = Field(attribute="item", column_name="item_number", widget=PlanItemWidget())
-    item_title = Field(attribute="item__title", column_name="item_title", widget=widgets.CharWidget())
+    item_title = Field(attribute="item__title", column_name="item_title", widget=TextWidget())
     unit = Field(attribute="item__unit", column_name="unit", widget=NameWidget(Unit, field="name"))
-    label = Field(attribute="label", column_name="indicator", widget=widgets.CharWidget(allow_blank=True))
+    label = Field(attribute="label", column_name="indicator", widget=TextWidget(allow_blank=True))
     annual_target = Field(attribute="annual_target", column_name="annual_target", widget=WholeNumberWidget())
 
     class Meta:
@@ -266,7 +296,11 @@ class ActualResource(CheckedColumnsResource):
     month = Field(attribute="month", column_name="month", widget=WholeNumberWidget())
     service = Field(attribute="service", column_name="service", widget=ServiceWidget())
     value = Field(attribute="value", column_name="value", widget=WholeNumberWidget())
-    note = Field(attribute="note", column_name="note", widget=widgets.CharWidget(allow_blank=True))
+    note = Field(
+        attribute="note",
+        column_name="note",
+        widget=TextWidget(allow_blank=True, max_length=NOTE_MAX_LENGTH),
+    )
     entered_by = Field(attribute="entered_by__username", column_name="entered_by", readonly=True)
     entered_at = Field(
         attribute="entered_at", column_name="entered_at", readonly=True, widget=widgets.DateTimeWidget()

@@ -1,4 +1,8 @@
-"""The report as an XLSX workbook: the same table as the PDF, numbers kept as numbers, ready to print."""
+"""The report as an XLSX workbook: the same table as the PDF, numbers kept as numbers, ready to print.
+
+Every cell is written by akm_plan.sheet_writer: a note or a title is text, never a formula, and
+holds only what the format can hold, so a report sent with a pasted control character opens.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from akm_plan.sheet_writer import write_cell
 
 from .tables import FIGURES, SECTION, ReportTable
 
@@ -47,14 +53,14 @@ def render_xlsx(table: ReportTable, *, on: datetime.date) -> bytes:
     sheet.title = _("Quarter %(quarter)s") % {"quarter": table.quarter_roman}
     columns = len(WIDTHS)
 
-    sheet.cell(TITLE_ROW, 1, table.title).font = Font(bold=True, size=12)
+    write_cell(sheet, TITLE_ROW, 1, table.title).font = Font(bold=True, size=12)
     sheet.cell(TITLE_ROW, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=columns)
     sheet.row_dimensions[TITLE_ROW].height = 34
-    sheet.cell(TITLE_ROW + 1, 1, table.centre).font = Font(italic=True)
+    write_cell(sheet, TITLE_ROW + 1, 1, table.centre).font = Font(italic=True)
 
     for column, (text, width) in enumerate(zip(headers(), WIDTHS, strict=True), start=1):
-        cell = sheet.cell(HEADER_ROW, column, text)
+        cell = write_cell(sheet, HEADER_ROW, column, text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -65,7 +71,7 @@ def render_xlsx(table: ReportTable, *, on: datetime.date) -> bytes:
     for row in table.rows:
         row_number += 1
         if row.kind == SECTION:
-            cell = sheet.cell(row_number, 1, f"{row.number}. {row.activity}")
+            cell = write_cell(sheet, row_number, 1, f"{row.number}. {row.activity}")
             cell.font = Font(bold=True)
             sheet.merge_cells(start_row=row_number, start_column=1, end_row=row_number, end_column=columns)
             for column in range(1, columns + 1):
@@ -87,7 +93,7 @@ def render_xlsx(table: ReportTable, *, on: datetime.date) -> bytes:
             row.note,
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row_number, column, value)
+            cell = write_cell(sheet, row_number, column, value)
             cell.border = BORDER
             cell.alignment = WRAP
             if 4 <= column <= 7:
@@ -96,8 +102,8 @@ def render_xlsx(table: ReportTable, *, on: datetime.date) -> bytes:
         sheet.cell(row_number, 2).alignment = Alignment(wrap_text=True, vertical="top", indent=2 * row.level)
 
     row_number += 2
-    sheet.cell(row_number, 2, f"{_('Director')}: ____________________  {table.director}")
-    sheet.cell(row_number + 1, 2, f"{_('Date')}: {on:%d.%m.%Y}")
+    write_cell(sheet, row_number, 2, f"{_('Director')}: ____________________  {table.director}")
+    write_cell(sheet, row_number + 1, 2, f"{_('Date')}: {on:%d.%m.%Y}")
 
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"

@@ -8,20 +8,24 @@ random other changes that would be written if the refusal were not all or nothin
 from __future__ import annotations
 
 import copy
+import io
 import json
 from typing import Any
 
 import pytest
 import tablib
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
 
+from akm_plan.sheet_writer import write_row
 from akm_plan.text import clean_text
 from plans.demo import PLAN_FILE
-from plans.exchange import PlanImportError, import_plan
+from plans.exchange import PlanImportError, import_plan, plan_to_dict, plan_to_xlsx, read_plan_upload
 from plans.forms import MAX_VALUE, WholeNumberField
 from plans.models import Actual, Deadline, Indicator, MonthEvent, Plan, PlanItem, Section, Target, Unit
 from plans.resources import ActualResource, parse_whole_number
@@ -340,3 +344,132 @@ def test_the_admin_import_of_actuals_refuses_bad_cells_and_writes_nothing(demo, 
 
     assert result.has_validation_errors() or result.has_errors()
     assert snapshot() == before
+
+
+# Plan files with anything anywhere: a value replaced by any JSON value, a key dropped or added.
+def places(value: Any, path: tuple = ()) -> list[tuple]:
+    """The path of every value in the tree, the whole first."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += places(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += places(child, (*path, index))
+    return found
+
+
+@st.composite
+def mutated_plan(draw, plan: dict[str, Any]) -> Any:
+    data: Any = copy.deepcopy(plan)
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(places(data)))
+        if not path:
+            data = draw(json_values)
+            continue
+        *parents, last = path
+        container = data
+        for part in parents:
+            container = container[part]
+        action = draw(st.sampled_from(["replace", "replace", "drop", "add"]))
+        if action == "replace":
+            container[last] = draw(json_values)
+        elif action == "drop":
+            del container[last]
+        elif isinstance(container, dict):
+            container[draw(st.text(max_size=12))] = draw(json_values)
+        else:
+            container.insert(last, draw(json_values))
+    return data
+
+
+def as_imported(data: Any) -> Any:
+    """A plan file as plan_to_dict gives it back once imported: optional keys filled in, text
+    cleaned, each item's services in the centre's order; the centre's name is the centre's."""
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, list):
+        return [as_imported(value) for value in data]
+    if not isinstance(data, dict):
+        return data
+    data = {key: as_imported(value) for key, value in data.items() if key != "centre"}
+    if "sections" in data:
+        data.setdefault("services", [])
+        order = data["services"]
+        for section in data["sections"]:
+            for item in section["items"]:
+                for key, default in [("parent", None), ("steps", ""), ("all_services", False), ("note", "")]:
+                    item.setdefault(key, default)
+                item["services"] = sorted(set(item.get("services", [])), key=order.index)
+                for indicator in item["indicators"]:
+                    indicator.setdefault("label", "")
+    return data
+
+
+def import_whole_or_refuse(load, centre: Organization, *, given: Any = None) -> None:
+    """Import what `load` gives: refused with a message and nothing written, or imported whole,
+    exactly as `given` (then rolled back for the next example)."""
+    with transaction.atomic():
+        before = snapshot()
+        try:
+            load()
+        except PlanImportError as error:
+            assert str(error)
+            assert snapshot() == before
+        else:
+            plan = Plan.objects.get(organization=centre)
+            assert plan.items.exists()
+            if given is not None:
+                imported = plan_to_dict(plan)
+                del imported["centre"]
+                assert imported == as_imported(given)
+        transaction.set_rollback(True)
+
+
+@FUZZ
+@given(data=st.data())
+def test_plan_files_with_anything_anywhere_are_refused_whole_or_imported_whole(plan_file, new_centre, data):
+    mutated = data.draw(mutated_plan(plan_file))
+
+    import_whole_or_refuse(lambda: import_plan(mutated, organization=new_centre), new_centre, given=mutated)
+
+
+any_cell = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+    st.sampled_from(["0", "1", "12.1", "-", "=1+1", "2024-yil davomida", "a\nb", "x\x00"]),
+)
+
+
+@pytest.fixture
+def plan_sheet(plan_2024) -> list[list[Any]]:
+    return [list(row) for row in load_workbook(io.BytesIO(plan_to_xlsx(plan_2024))).active.values]
+
+
+# Each example writes and reads a workbook: fewer examples.
+@settings(FUZZ, max_examples=30)
+@given(data=st.data())
+def test_xlsx_plan_files_with_cells_changed_are_refused_whole_or_imported_whole(plan_sheet, new_centre, data):
+    rows = [list(row) for row in plan_sheet]
+    for _ in range(data.draw(st.integers(1, 3))):
+        row = data.draw(st.integers(0, len(rows) - 1))
+        column = data.draw(st.integers(0, len(rows[row])))
+        value = data.draw(any_cell)
+        if column == len(rows[row]):
+            rows[row].append(value)
+        else:
+            rows[row][column] = value
+    book = Workbook()
+    for number, values in enumerate(rows, start=1):
+        write_row(book.active, number, values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    def load():
+        content, locate = read_plan_upload(buffer.getvalue(), "plan.xlsx")
+        import_plan(content, organization=new_centre, locate=locate)
+
+    import_whole_or_refuse(load, new_centre)

@@ -1,13 +1,19 @@
 """Spreadsheets of indicators and actuals: exported, imported again by natural keys, bad files refused."""
+import csv
 import io
 
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
 
+from akm_plan.sheet_reader import LIMITS, SheetRefused, read_csv, read_xlsx
+from plans.admin_formats import FORMATS
 from plans.models import Actual, Indicator, PlanItem, Target
 from plans.resources import ActualResource, IndicatorResource
+from tests.spreadsheets import far_corner_xlsx, read_with_little_memory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +24,12 @@ CSV, XLSX = "0", "1"  # the admin's format choices, in the order of AllOrNothing
 def admin_client(client, demo):
     client.force_login(demo.users["admin"])
     return client
+
+
+def refusal(read) -> SheetRefused:
+    with pytest.raises(SheetRefused) as refused:
+        read()
+    return refused.value
 
 
 def exported(resource_class) -> tablib.Dataset:
@@ -325,3 +337,135 @@ def test_a_bad_file_is_rolled_back_outside_any_test_transaction(demo):
 
     assert result.has_validation_errors()
     assert snapshot() == before
+
+
+# --- Hostile files: through the app's one reader --------------------------------------------------
+
+
+def test_the_admin_formats_are_the_apps_own(admin_client, plan_2024):
+    from plans.admin import ActualAdmin, IndicatorAdmin
+
+    for model_admin in (ActualAdmin, IndicatorAdmin):
+        assert model_admin.formats == FORMATS
+
+
+def test_the_admins_xlsx_format_reads_the_far_corner_file_within_a_gigabyte(tmp_path, plan_2024):
+    dataset = exported(ActualResource)
+    content = far_corner_xlsx([dataset.headers, *dataset])
+
+    outcome = read_with_little_memory("plans.admin_formats:XLSX", content, tmp_path)
+
+    assert outcome.get("rows") == len(dataset), outcome
+    assert outcome["seconds"] < 5
+
+
+def test_the_far_corner_file_imports_as_its_real_rows_in_the_admin(admin_client, plan_2024):
+    dataset = exported(ActualResource)
+    upload = SimpleUploadedFile("data.xlsx", far_corner_xlsx([dataset.headers, *dataset]))
+    before = snapshot()
+
+    response = import_through_admin(admin_client, "actual", upload, XLSX)
+
+    assert response.status_code == 302
+    assert snapshot() == before
+
+
+def import_error(response) -> str:
+    return " ".join(response.context["form"].errors["import_file"])
+
+
+def test_an_upload_over_the_size_limit_is_refused_with_the_readers_message(admin_client, plan_2024):
+    upload = SimpleUploadedFile("data.xlsx", b"PK\x03\x04" + b"\0" * LIMITS.file_bytes)
+    before = snapshot()
+
+    response = import_through_admin(admin_client, "actual", upload, XLSX)
+
+    with translation.override("uz"):
+        assert import_error(response) == str(refusal(lambda: read_xlsx(upload.open().read())))
+    assert snapshot() == before
+
+
+def test_a_nul_in_an_uploaded_csv_is_refused_naming_its_row(admin_client, plan_2024):
+    dataset = with_row_changed(exported(ActualResource), 2, note="izoh\x00")
+    before = snapshot()
+
+    response = import_through_admin(admin_client, "actual", csv_upload(dataset))
+
+    with translation.override("uz"):
+        assert import_error(response).startswith(
+            str(refusal(lambda: read_csv(dataset.export("csv").encode())))[:40]
+        )
+        assert "4" in import_error(response).split(":")[0]
+    assert snapshot() == before
+
+
+def test_a_nul_in_a_dataset_built_in_code_is_a_row_error(plan_2024):
+    dataset = with_row_changed(exported(IndicatorResource), 1, item_title="Sarlavha\x00")
+    before = snapshot()
+
+    result = IndicatorResource().import_data(dataset, dry_run=False, rollback_on_validation_errors=True)
+
+    assert [row.number for row in result.invalid_rows] == [2]
+    assert snapshot() == before
+
+
+def test_pasted_control_characters_are_cleaned_on_import(admin_client, plan_2024):
+    actual = first_actual(plan_2024)
+    dataset = exported(ActualResource)
+    index = actual_row_index(dataset, actual)
+
+    upload = csv_upload(with_row_changed(dataset, index, note="bir\x0bikki\x07"))
+
+    import_through_admin(admin_client, "actual", upload)
+
+    assert Actual.objects.get(pk=actual.pk).note == "bir\nikki"
+
+
+# --- What the admin writes: text is text -----------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://x","y")'
+ACTUAL_FIELDS = ["centre", "year", "item_number", "indicator", "month", "service", "value", "note"]
+
+
+def export_actuals(client, file_format: str):
+    fields = {f"actualresource_{name}": "on" for name in ACTUAL_FIELDS}
+    data = {"format": file_format, "resource": "0", **fields}
+    response = client.post(reverse("admin:plans_actual_export"), data)
+    assert response.status_code == 200
+    return response
+
+
+def test_the_admins_xlsx_export_writes_a_formula_like_note_as_text(admin_client, plan_2024):
+    actual = first_actual(plan_2024)
+    Actual.objects.filter(pk=actual.pk).update(note=FORMULA)
+
+    sheet = load_workbook(io.BytesIO(export_actuals(admin_client, XLSX).content)).active
+
+    notes = [cell for cell in sheet["H"] if cell.value == FORMULA]
+    assert len(notes) == 1 and notes[0].data_type == "s"
+    assert isinstance(sheet["G2"].value, int)  # numbers stay numbers
+
+
+def test_the_admins_csv_export_prefixes_formula_like_cells_and_imports_them_back(admin_client, plan_2024):
+    actuals = list(Actual.objects.filter(indicator__item__plan=plan_2024)[:5])
+    notes = [FORMULA, "+1", "-1", "@SUM(A1)", "\tyashirin"]
+    for actual, note in zip(actuals, notes, strict=True):
+        Actual.objects.filter(pk=actual.pk).update(note=note)
+
+    content = export_actuals(admin_client, CSV).content
+    cells = {row[7] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))}
+    assert {"'" + note for note in notes} <= cells
+
+    before = snapshot()
+    response = import_through_admin(admin_client, "actual", SimpleUploadedFile("actuals.csv", content))
+    assert response.status_code == 302
+    assert snapshot() == before
+
+
+def test_a_vertical_tab_in_an_entry_note_does_not_break_the_actuals_export(admin_client, plan_2024):
+    actual = first_actual(plan_2024)
+    Actual.objects.filter(pk=actual.pk).update(note="bir\x0bikki")
+
+    sheet = load_workbook(io.BytesIO(export_actuals(admin_client, XLSX).content)).active
+
+    assert "bir\nikki" in [cell.value for cell in sheet["H"]]

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from plans.exchange import PlanImportError, import_plan, read_plan_file
+from plans.exchange import read_plan_upload, write_plan
+from plans.plan_file import PlanImportError, check_centre_name, read_plan_data
 from services.models import Organization
 
 
@@ -27,18 +28,20 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
         try:
-            data = read_plan_file(path.read_bytes(), path.name)
+            # The whole file and the centre's name are checked before anything is written.
+            data, locate = read_plan_upload(path.read_bytes(), path.name)
+            plan_file = read_plan_data(data, locate=locate)
+            name = check_centre_name(centre, where="--centre") if centre is not None else plan_file.centre
             with transaction.atomic():
-                plan = self.import_into_centre(data, centre, year, create_centre)
+                plan = write_plan(plan_file, organization=self.centre(name, create_centre), year=year)
         except PlanImportError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Imported {plan}: {plan.sections.count()} sections, {plan.items.count()} items.")
 
-    def import_into_centre(self, data, centre, year, create_centre):
-        name = centre or data.get("centre")
+    def centre(self, name: str, create_centre: bool) -> Organization:
         organization = Organization.objects.filter(name=name).first()
         if organization is None:
             if not create_centre:
                 raise CommandError(f"No centre named “{name}”; pass --centre or --create-centre.")
             organization = Organization.objects.create(name=name, kind=Organization.Kind.DISTRICT)
-        return import_plan(data, organization=organization, year=year)
+        return organization
