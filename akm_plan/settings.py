@@ -61,7 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
-    "axes",
+    # django-axes, named for people in the admin's index (services.apps).
+    "services.apps.AxesConfig",
     "services",
     "plans",
     "reports",
@@ -207,6 +208,11 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Unset, django-import-export lets every admin user import and export every model. Importing
+# needs the model's change permission and exporting its view permission; on top of these the
+# admin asks services.access (only administrators import; exports hold the person's centres).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,26 @@
-"""The admin where a plan is built and corrected: plans, items with indicators, targets, actuals."""
+"""The admin where a plan is built and corrected: plans, items with indicators, targets, actuals.
+
+Who sees and changes what here is services.access's one rule for the admin, applied through
+services.admin_doors: administrators everything; managers with staff status read their own
+centre's objects only.
+"""
+import logging
+
 from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter as RelatedOnly
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
+from import_export.forms import ExportForm
+from import_export.resources import Resource
+from import_export.results import Result
 from simple_history.admin import SimpleHistoryAdmin
 
 from akm_plan.sheet_reader import SheetRefused
 from services.access import access_for
+from services.admin_doors import CentreDoorsAdmin, CentreDoorsInline
 
 from .admin_formats import FORMATS
 from .models import Actual, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
@@ -16,15 +29,62 @@ from .resources import ActualResource, IndicatorResource
 from .search import search_numbered
 from .targets import derive_quarter_targets
 
+logger = logging.getLogger(__name__)
+
+# What each spreadsheet column holds, shown on the import and export pages. Files keep the
+# column names themselves, which are the same in every language.
+COLUMN_LABELS = {
+    "centre": _("Centre"),
+    "year": _("Year"),
+    "item_number": _("Item number"),
+    "item_title": _("Activity"),
+    "unit": _("Unit"),
+    "indicator": _("Indicator (empty when the item has one figure)"),
+    "annual_target": _("Annual target"),
+    "month": _("Month"),
+    "service": _("Service"),
+    "value": _("Done"),
+    "note": _("Note"),
+    "entered_by": _("Entered by (export only)"),
+    "entered_at": _("Entered at (export only)"),
+}
+
+
+def labelled_columns(resource: Resource) -> list[tuple[str, str]]:
+    """A resource's columns as (what it holds, its name in the file), in the file's order."""
+    return [
+        (str(COLUMN_LABELS.get(field.column_name, field.column_name)), field.column_name)
+        for field in resource.get_user_visible_fields()
+    ]
+
+
+def relabel_import_result(result: Result, resource: Resource) -> None:
+    """Names a preview's columns and a refused row's fields as people read them, not by the
+    column or attribute names the result holds."""
+    labels = {}
+    for field in resource.get_import_fields():
+        label = str(COLUMN_LABELS.get(field.column_name, field.column_name))
+        labels[field.column_name] = labels[field.attribute] = label
+    result.diff_headers = [labels.get(column, column) for column in result.diff_headers]
+    for row in result.invalid_rows:
+        row.error_dict = {labels.get(key, key): errors for key, errors in row.error_dict.items()}
+
 
 class AllOrNothingImportMixin(ImportExportMixin):
     """Import and export as CSV or XLSX; a file with any bad row writes nothing.
 
     django-import-export rolls back on row errors by itself; validation errors (a negative
     value, an unknown service) would otherwise let the good rows through on confirming.
+
+    Importing changes, so only those who may change in the admin import; an export holds the
+    rows the person may see (the change list's queryset), and every column, so that the file can
+    be imported back. The pages name the columns in the person's language, and an error shows
+    its message only: the traceback goes to the server's log, not to the page.
     """
 
     formats = FORMATS  # read and written by akm_plan.sheet_reader and sheet_writer
+    export_form_class = ExportForm
+    import_template_name = "admin/plans/import.html"
 
     def add_data_read_fail_error_to_form(self, form, e) -> None:
         # The reader's refusals say what is wrong in the user's language; the library's own
@@ -38,6 +98,43 @@ class AllOrNothingImportMixin(ImportExportMixin):
         kwargs = super().get_import_data_kwargs(**kwargs)
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return access_for(request).can_change_in_admin() and super().has_import_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request) and super().has_export_permission(request)
+
+    def import_action(self, request: HttpRequest, **kwargs):
+        response = super().import_action(request, **kwargs)
+        if isinstance(response, TemplateResponse):
+            resources = self._resources(request, self.get_import_resource_classes(request))
+            response.context_data["fields_list"] = [
+                (resource.get_display_name(), labelled_columns(resource)) for resource in resources
+            ]
+            result = response.context_data.get("result")
+            if result is not None:
+                self._log_unexpected_errors(result)
+                relabel_import_result(result, resources[0])
+        return response
+
+    def init_request_context_data(self, request: HttpRequest, form):
+        context = super().init_request_context_data(request, form)
+        resources = self._resources(request, self.get_export_resource_classes(request))
+        context["fields_list"] = [
+            (resource.get_display_name(), labelled_columns(resource)) for resource in resources
+        ]
+        return context
+
+    def _resources(self, request: HttpRequest, classes) -> list[Resource]:
+        return [resource_class(**self.get_resource_kwargs(request)) for resource_class in classes]
+
+    def _log_unexpected_errors(self, result: Result) -> None:
+        # A ValueError is a bad file, told on the page; anything else is a fault to look into.
+        errors = [*result.base_errors, *(e for _line, row in result.row_errors() for e in row)]
+        for error in errors:
+            if not isinstance(error.error, ValueError):
+                logger.error("Import of %s failed", self.opts.label, exc_info=error.error)
 
 
 class ApostropheSearchMixin:
@@ -60,45 +157,49 @@ class ApostropheSearchMixin:
         return found, False
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(CentreDoorsInline, admin.TabularInline):
     model = Section
     fields = ("number", "title", "order")
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+    centre_paths = ("organization",)
     list_display = ("__str__", "organization", "year")
-    list_filter = ("year", "organization")
+    list_filter = ("year", ("organization", RelatedOnly))
     list_select_related = ("organization",)
     search_fields = ("organization__name", "year")
     inlines = [SectionInline]
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+    centre_paths = ("plan__organization",)
     list_display = ("number", "title", "plan", "order")
-    list_filter = ("plan",)
+    list_filter = (("plan", RelatedOnly),)
     list_select_related = ("plan__organization",)
     search_fields = ("number", "title")
     ordering = ("plan", "order")
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+    centre_paths = ()  # shared by every centre
     list_display = ("name",)
     search_fields = ("name",)
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+    centre_paths = ("plan__organization",)
     list_display = ("text", "kind", "first_month", "last_month", "plan")
-    list_filter = ("kind", "plan")
+    list_filter = ("kind", ("plan", RelatedOnly))
     list_select_related = ("plan__organization",)
     search_fields = ("text",)
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(CentreDoorsInline, admin.TabularInline):
     """The item's indicators; each links to its own page, where its quarter targets are."""
 
     model = Indicator
@@ -124,10 +225,18 @@ def indicators_to_rederive(formsets) -> list[Indicator]:
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(ApostropheSearchMixin, SimpleHistoryAdmin):
+class PlanItemAdmin(CentreDoorsAdmin, ApostropheSearchMixin, SimpleHistoryAdmin):
+    centre_paths = ("plan__organization",)
     list_display = ("number", "title", "unit", "deadline", "section")
     list_display_links = ("number", "title")
-    list_filter = ("section", "services", "unit", "deadline__kind", "plan")
+    # Filters offer only what the list holds: another centre's sections or services never show.
+    list_filter = (
+        ("section", RelatedOnly),
+        ("services", RelatedOnly),
+        ("unit", RelatedOnly),
+        "deadline__kind",
+        ("plan", RelatedOnly),
+    )
     list_select_related = ("unit", "deadline", "section")
     search_fields = ("number", "title")
     autocomplete_fields = ("services", "unit", "parent", "deadline")
@@ -154,7 +263,8 @@ class PlanItemAdmin(ApostropheSearchMixin, SimpleHistoryAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Plans are named after their centre.
         if db_field.name == "plan":
-            kwargs["queryset"] = Plan.objects.select_related("organization")
+            plans = self.get_field_queryset(None, db_field, request)
+            kwargs["queryset"] = plans.select_related("organization")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change) -> None:
@@ -169,7 +279,7 @@ class PlanItemAdmin(ApostropheSearchMixin, SimpleHistoryAdmin):
             derive_quarter_targets(indicators)
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(CentreDoorsInline, admin.TabularInline):
     model = Target
     fields = ("quarter", "value")
     extra = 0
@@ -180,9 +290,10 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(CentreDoorsAdmin, ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryAdmin):
+    centre_paths = ("item__plan__organization",)
     list_display = ("__str__", "item", "label", "annual_target")
-    list_filter = ("item__plan", "item__section")
+    list_filter = (("item__plan", RelatedOnly), ("item__section", RelatedOnly))
     list_select_related = ("item",)
     search_fields = ("item__number", "item__title", "label")
     search_number_field = "item__number"
@@ -201,18 +312,27 @@ class IndicatorAdmin(ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHisto
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(CentreDoorsAdmin, SimpleHistoryAdmin):
+    centre_paths = ("indicator__item__plan__organization",)
     list_display = ("indicator", "quarter", "value")
-    list_filter = ("quarter", "indicator__item__plan")
+    list_filter = ("quarter", ("indicator__item__plan", RelatedOnly))
     list_select_related = ("indicator__item",)
     autocomplete_fields = ("indicator",)
     ordering = ("indicator__item__order", "indicator__order", "quarter")
 
 
 @admin.register(Actual)
-class ActualAdmin(ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryAdmin):
+class ActualAdmin(CentreDoorsAdmin, ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryAdmin):
+    # Figures are entered on the entry pages, where roles and open months are enforced; here
+    # administrators correct them. A figure is its indicator's centre's and its service's.
+    centre_paths = ("indicator__item__plan__organization", "service__organization")
     list_display = ("indicator", "month", "service", "value", "entered_by", "entered_at")
-    list_filter = ("month", "service", "indicator__item__plan", "indicator__item__section")
+    list_filter = (
+        "month",
+        ("service", RelatedOnly),
+        ("indicator__item__plan", RelatedOnly),
+        ("indicator__item__section", RelatedOnly),
+    )
     list_select_related = ("indicator__item", "service", "entered_by")
     search_fields = ("indicator__item__number", "indicator__item__title", "indicator__label")
     search_number_field = "indicator__item__number"
@@ -221,24 +341,6 @@ class ActualAdmin(ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryA
     readonly_fields = ("entered_by", "entered_at")
     ordering = ("indicator__item__order", "indicator__order", "month")
     resource_classes = [ActualResource]
-
-    # Figures are entered on the entry pages, where roles and open months are enforced. In the
-    # admin only administrators (superusers) correct them; anyone else with admin access may
-    # at most read their own centre's figures.
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Actual]:
-        return access_for(request).admin_actuals(super().get_queryset(request))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: Actual | None = None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj: Actual | None = None) -> bool:
-        return request.user.is_superuser
-
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
 
     def save_model(self, request, obj, form, change) -> None:
         obj.entered_by = request.user

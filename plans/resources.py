@@ -6,11 +6,16 @@ the same file twice therefore updates rows instead of adding them. A file with t
 columns, or with any bad row, writes nothing: every cell that cannot be read raises a
 ValueError, which django-import-export reports against its row, and the admin rolls the whole
 import back (see `plans.admin.AllOrNothingImportMixin`).
+
+A person imports only rows of the centres services.access lets them change in the admin; a row
+of another centre is refused with a message naming it. An import started by code (no user
+given: a command, a test) is not a person's and is not limited.
 """
 import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
@@ -18,7 +23,8 @@ from import_export.fields import Field
 from import_export.instance_loaders import ModelInstanceLoader
 
 from akm_plan.text import NUL, NUL_MESSAGE, clean_text
-from services.models import Service
+from services.access import Access
+from services.models import Organization, Service
 
 from .forms import NOTE_MAX_LENGTH
 from .models import Actual, Indicator, PlanItem, Unit
@@ -222,6 +228,32 @@ class CheckedColumnsResource(resources.ModelResource):
             )
         super().before_import(dataset, **kwargs)
 
+    def centres_of(self, instance) -> list[Organization]:
+        """The centres a row's object belongs to, once its key columns were read."""
+        raise NotImplementedError
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        user = kwargs.get("user")
+        if not isinstance(user, AbstractBaseUser):
+            return
+        if getattr(self, "_importer", None) is None or self._importer.user != user:
+            self._importer = Access(user)
+        access = self._importer
+        if access.admin_changeable_centre_ids() is None:
+            return  # every centre: the row's centres need not be read
+        for centre in self.centres_of(instance):
+            if not access.can_change_in_admin(centre):
+                raise ValidationError(
+                    {
+                        NON_FIELD_ERRORS: _(
+                            "Row %(row)s belongs to “%(centre)s”, whose plan you may not change; "
+                            "nothing was imported."
+                        )
+                        % {"row": kwargs.get("row_number", "?"), "centre": centre.name}
+                    }
+                )
+
 
 class IndicatorResource(CheckedColumnsResource):
     """One row per indicator with its item's number, title and unit; keyed by centre, year,
@@ -259,6 +291,9 @@ class IndicatorResource(CheckedColumnsResource):
         if field.attribute.startswith("item__") and instance.item_id is None:
             return
         super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def centres_of(self, instance) -> list[Organization]:
+        return [instance.item.plan.organization] if instance.item_id else []
 
     def import_instance(self, instance, row, **kwargs):
         # Kept to tell, after saving, whether the quarter targets must be derived again.
@@ -324,6 +359,10 @@ class ActualResource(CheckedColumnsResource):
     @classmethod
     def get_display_name(cls) -> str:
         return _("Actuals")
+
+    def centres_of(self, instance) -> list[Organization]:
+        centres = [instance.indicator.item.plan.organization] if instance.indicator_id else []
+        return centres + ([instance.service.organization] if instance.service_id else [])
 
     def filter_export(self, queryset: QuerySet, **kwargs) -> QuerySet:
         return queryset.select_related(

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from services.admin_doors import CentreDoorsAdmin
+
 from .models import Report, ReportEvent, ReportNote, ReportVersion
 
 
@@ -35,7 +37,8 @@ class NoteInline(ReadOnlyInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+    centre_paths = ("plan__organization",)
     list_display = ["plan", "quarter", "state", "first_submitted_on", "updated_at"]
     list_filter = ["state", "quarter", "plan__year"]
     search_fields = ["plan__organization__name"]

@@ -3,7 +3,8 @@
 - staff enter figures for their own services; service heads also complete their services' month;
 - managers see and enter everything of their centre, reopen months and submit reports;
 - regional reviewers read the centres directly under theirs and accept or return their reports;
-- nobody sees another centre's data. Superusers administer the plan in the admin only.
+- nobody sees another centre's data. Superusers administer the plan in the admin only;
+- in the admin, other admin users (staff status) only read, and only the centres they manage.
 
 A view asks; it does not decide. Objects of the plan (items, indicators) are taken as they come,
 without importing plans (which builds on this app).
@@ -11,11 +12,12 @@ without importing plans (which builds on this app).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from .models import Membership, Organization, Service
 
@@ -166,14 +168,82 @@ class Access:
         answer for its item."""
         return self.figure_services(indicator.item) != []
 
-    def admin_actuals(self, actuals):
-        """The figures an admin user may read: all for administrators, else their own centres'
-        and services' (figures are corrected by administrators only; see plans.admin)."""
-        if self.user.is_superuser:
-            return actuals
-        return actuals.filter(
-            Q(service__organization_id__in=self.managed_centre_ids) | Q(service_id__in=self.entry_service_ids)
-        )
+    # Django's admin (/admin/). One rule for every model, page, history, export and import there:
+    # administrators (active superusers) read and change everything; any other admin user (staff
+    # status) only reads, only the models Django's permissions let them view, and only the
+    # objects of the centres they manage. People, groups and login records are for
+    # administrators only. See services.admin_doors, which asks these from every ModelAdmin.
+
+    @property
+    def is_administrator(self) -> bool:
+        """Builds and corrects the plan in the admin: an active superuser."""
+        return self.user.is_active and self.user.is_superuser
+
+    def admin_changeable_centre_ids(self) -> set[int] | None:
+        """The centres whose objects this person may add, change, delete or import in the admin:
+        None for every centre (administrators); for anyone else none, as they only read there."""
+        return None if self.is_administrator else set()
+
+    def can_change_in_admin(self, centre: Organization | int | None = None) -> bool:
+        """May add, change, delete or import in the admin: objects of `centre`, or (None) anything."""
+        ids = self.admin_changeable_centre_ids()
+        if ids is None:
+            return True
+        return bool(ids) if centre is None else _id(centre) in ids
+
+    def can_read_in_admin(self, centre_paths: Sequence[str] | None) -> bool:
+        """May open a model's admin pages at all, Django's model permissions aside.
+
+        `centre_paths`: the paths from the model to the centres its objects belong to ("" for a
+        centre itself); () for objects shared by every centre (units); None for models only
+        administrators see (people, groups, login records)."""
+        if self.is_administrator:
+            return True
+        return centre_paths is not None and self.is_manager
+
+    def admin_objects(self, queryset: QuerySet, centre_paths: Sequence[str] | None) -> QuerySet:
+        """The objects of `queryset` this person may read in the admin (see can_read_in_admin):
+        all for administrators, else those whose every centre is one they manage."""
+        if self.is_administrator:
+            return queryset
+        if not self.can_read_in_admin(centre_paths):
+            return queryset.none()
+        return _in_centres(queryset, centre_paths, self.managed_centre_ids)
+
+    def admin_sees(self, obj: Model, centre_paths: Sequence[str] | None) -> bool:
+        """May read this object in the admin, its history included: one of admin_objects. Only
+        administrators read what is no longer there (the history of a deleted object)."""
+        if self.is_administrator:
+            return True
+        key = (obj._meta.label, obj.pk)
+        if key not in self._admin_seen:
+            # Asked of the stored row, so a reconstructed historical instance counts as what is
+            # stored now, not as what it claims.
+            stored = type(obj)._default_manager.filter(pk=obj.pk)
+            self._admin_seen[key] = obj.pk is not None and self.admin_objects(stored, centre_paths).exists()
+        return self._admin_seen[key]
+
+    @cached_property
+    def _admin_seen(self) -> dict[tuple[str, object], bool]:
+        return {}
+
+    def admin_may_change(self, obj: Model, centre_paths: Sequence[str] | None) -> bool:
+        """May change or delete this object in the admin: one of the centres that
+        admin_changeable_centre_ids gives (every one for administrators)."""
+        ids = self.admin_changeable_centre_ids()
+        if ids is None:
+            return True
+        if not ids or not centre_paths or obj.pk is None:
+            return False
+        return _in_centres(type(obj)._default_manager.filter(pk=obj.pk), centre_paths, ids).exists()
+
+
+def _in_centres(queryset: QuerySet, centre_paths: Sequence[str], centre_ids: set[int]) -> QuerySet:
+    """The objects of `queryset` whose every centre (along `centre_paths`) is one of `centre_ids`."""
+    keep = Q()
+    for path in centre_paths:
+        keep &= Q(**{f"{path}__in" if path else "pk__in": centre_ids})
+    return queryset.filter(keep)
 
 
 def _id(obj: Organization | int) -> int:

@@ -3,6 +3,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
+from plans.models import Actual
 from services.access import Access
 from services.models import Membership, Organization, Service
 
@@ -70,3 +71,41 @@ def test_access_reads_memberships_once(demo, django_assert_num_queries):
         assert all(manager.can_complete(service) for service in services)
         assert manager.manages(demo.district)
     assert Membership.objects.filter(user=demo.users["direktor"]).count() == 1
+
+
+# --- Django's admin -------------------------------------------------------------------------------
+
+ACTUAL_CENTRES = ("indicator__item__plan__organization", "service__organization")
+
+
+def test_in_the_admin_the_administrator_reads_and_changes_every_centre(demo, other_centre):
+    administrator = access(demo, "admin")
+    assert administrator.can_change_in_admin()
+    assert administrator.can_change_in_admin(other_centre[0])
+    assert administrator.admin_changeable_centre_ids() is None
+    assert administrator.admin_objects(Actual.objects.all(), ACTUAL_CENTRES).count() == Actual.objects.count()
+    assert administrator.can_read_in_admin(None)
+
+
+def test_in_the_admin_a_manager_reads_only_their_centre_and_changes_nothing(demo, other_centre):
+    indicator = Actual.objects.first().indicator
+    foreign = Actual.objects.create(indicator=indicator, month=2, service=other_centre[1], value=7)
+    manager = access(demo, "direktor")
+    shown = manager.admin_objects(Actual.objects.all(), ACTUAL_CENTRES)
+    # A figure is shown only when both its indicator's and its service's centre are managed.
+    assert foreign not in shown
+    assert shown.count() == Actual.objects.filter(service__organization=demo.district).count()
+    assert manager.admin_sees(shown.first(), ACTUAL_CENTRES)
+    assert not manager.admin_sees(foreign, ACTUAL_CENTRES)
+    assert not manager.can_change_in_admin()
+    assert not manager.can_change_in_admin(demo.district)
+    assert not manager.admin_may_change(shown.first(), ACTUAL_CENTRES)
+    assert not manager.can_read_in_admin(None)  # people and login records
+
+
+@pytest.mark.parametrize("username", ["xodim-fond", "boshliq-fond", "viloyat"])
+def test_in_the_admin_staff_heads_and_reviewers_read_nothing(demo, username):
+    person = access(demo, username)
+    assert not person.can_read_in_admin(ACTUAL_CENTRES)
+    assert person.admin_objects(Actual.objects.all(), ACTUAL_CENTRES).count() == 0
+    assert not person.can_change_in_admin()
