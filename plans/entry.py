@@ -27,7 +27,6 @@ from .selectors import month_state_of, person_name
 
 # Stored in English and shown translated (MonthEvent.reason_display), like any reason typed in.
 REPORT_SUBMITTED = gettext_noop("Quarterly report submitted")
-REPORT_ACCEPTED = gettext_noop("Quarterly report accepted")
 
 
 class MonthSealed(Exception):
@@ -145,14 +144,15 @@ def do_return_quarter(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser
 
 @transaction.atomic
 def do_seal_quarter(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> None:
-    """Seal the quarter's three months: the region accepted its report, so they stay closed."""
+    """Seal the quarter's three months: the region accepted its report, so they stay closed. (The
+    decision says why; there is no reason to add.)"""
     _decide(
         plan,
         quarter_months(quarter),
         MonthLock.State.SEALED,
         MonthEvent.Action.SEALED,
         acting_user=acting_user,
-        reason=REPORT_ACCEPTED,
+        reason="",
     )
 
 
