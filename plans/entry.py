@@ -21,12 +21,21 @@ from simple_history.utils import bulk_create_with_history
 from services.models import Service
 
 from .figures import plan_indicators
-from .locks import quarter_months
+from .locks import manager_may_decide, quarter_months
 from .models import Actual, MonthCompletion, MonthEvent, MonthLock, Plan
 from .selectors import month_state_of, person_name
 
 # Stored in English and shown translated (MonthEvent.reason_display), like any reason typed in.
 REPORT_SUBMITTED = gettext_noop("Quarterly report submitted")
+
+
+class MonthSealed(Exception):
+    """The month's quarterly report was accepted: it stays closed until the reviewer takes the
+    acceptance back (plans.locks.manager_may_decide)."""
+
+    def __init__(self, months: list[int]):
+        super().__init__(f"months {months} are sealed")
+        self.months = months
 
 
 def _lock_plan(plan: Plan) -> None:
@@ -44,7 +53,16 @@ def _decide(
     *,
     acting_user: AbstractBaseUser,
     reason: str,
+    unseal: bool = False,
 ) -> None:
+    """Record `state` as the decision on `months`. A sealed month is refused (MonthSealed) unless
+    this is the unsealing itself."""
+    _lock_plan(plan)
+    if not unseal:
+        decisions = MonthLock.objects.filter(plan=plan, month__in=list(months)).values_list("month", "state")
+        sealed = sorted(month for month, decision in decisions if not manager_may_decide(decision))
+        if sealed:
+            raise MonthSealed(sealed)
     now = timezone.now()
     MonthLock.objects.bulk_create(
         [
@@ -65,8 +83,8 @@ def _decide(
 
 @transaction.atomic
 def do_close_month(plan: Plan, month: int, *, acting_user: AbstractBaseUser, reason: str = "") -> None:
-    """Close a month before (or after) its lock date; nothing can be entered until it is reopened."""
-    _lock_plan(plan)
+    """Close a month before (or after) its lock date; nothing can be entered until it is reopened.
+    A sealed month is refused (MonthSealed)."""
     _decide(
         plan,
         [month],
@@ -79,8 +97,9 @@ def do_close_month(plan: Plan, month: int, *, acting_user: AbstractBaseUser, rea
 
 @transaction.atomic
 def do_reopen_month(plan: Plan, month: int, *, acting_user: AbstractBaseUser, reason: str) -> None:
-    """Reopen a month whatever its lock date, until it is closed again."""
-    _lock_plan(plan)
+    """Reopen a month whatever its lock date, until it is closed again. A month of a quarter whose
+    report the region accepted is sealed, and refused (MonthSealed): the figures the region
+    accepted must not drift."""
     _decide(
         plan,
         [month],
@@ -91,10 +110,13 @@ def do_reopen_month(plan: Plan, month: int, *, acting_user: AbstractBaseUser, re
     )
 
 
+# The quarterly report's workflow (reports.workflow) decides on a quarter's three months through
+# these; plans knows of reports only what they record here.
+
+
 @transaction.atomic
 def do_close_quarter(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser, reason: str = "") -> None:
     """Close the quarter's three months (its report was submitted)."""
-    _lock_plan(plan)
     _decide(
         plan,
         quarter_months(quarter),
@@ -106,16 +128,46 @@ def do_close_quarter(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser,
 
 
 @transaction.atomic
-def do_reopen_quarter(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser, reason: str) -> None:
-    """Reopen the quarter's three months (e.g. its report was returned for correction)."""
-    _lock_plan(plan)
+def do_return_quarter(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser, comment: str) -> None:
+    """Reopen the quarter's three months because the region returned its report: the reviewer's
+    comment is the reason, shown on the months' entry pages and the centre's dashboard until
+    the months are closed again (the report sent again)."""
     _decide(
         plan,
         quarter_months(quarter),
-        MonthLock.State.REOPENED,
-        MonthEvent.Action.REOPENED,
+        MonthLock.State.RETURNED,
+        MonthEvent.Action.RETURNED,
+        acting_user=acting_user,
+        reason=comment,
+    )
+
+
+@transaction.atomic
+def do_seal_quarter(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> None:
+    """Seal the quarter's three months: the region accepted its report, so they stay closed. (The
+    decision says why; there is no reason to add.)"""
+    _decide(
+        plan,
+        quarter_months(quarter),
+        MonthLock.State.SEALED,
+        MonthEvent.Action.SEALED,
+        acting_user=acting_user,
+        reason="",
+    )
+
+
+@transaction.atomic
+def do_unseal_quarter(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser, reason: str) -> None:
+    """Unseal the quarter's three months (the reviewer took the acceptance back, saying why): they
+    are closed again, and a manager may reopen them to correct the figures."""
+    _decide(
+        plan,
+        quarter_months(quarter),
+        MonthLock.State.CLOSED,
+        MonthEvent.Action.UNSEALED,
         acting_user=acting_user,
         reason=reason,
+        unseal=True,
     )
 
 

@@ -3,8 +3,11 @@
 A month is open from its first day until the centre's lock day of the following month,
 that day included (by default 1 March – 5 April for March). A decision overrides the date:
 a month closed early (its quarter's report was submitted, or a manager closed it) stays
-closed; a month a manager reopened stays open until it is closed again. A month that has not
-begun yet is never open, whatever was decided.
+closed; a month a manager reopened, or that the region's return of its report reopened, stays
+open until it is closed again. A month whose quarterly report the region accepted is sealed:
+it stays closed and no manager may reopen (or close) it, until the reviewer takes the
+acceptance back, which closes it again as a reopenable month. A month that has not begun yet
+is never open, whatever was decided.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ class MonthState(enum.StrEnum):
     OPEN = "open"
     LOCKED = "locked"  # its lock date has passed
     CLOSED = "closed"  # closed early by a decision (report submitted, manager)
+    SEALED = "sealed"  # its quarterly report was accepted: closed, and no manager may reopen it
 
     @property
     def is_open(self) -> bool:
@@ -32,6 +36,13 @@ class Decision(TextChoices):
 
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
+    # Reopened because the region returned the quarter's report; the reason is the reviewer's comment.
+    RETURNED = "returned", _("Reopened: the quarterly report was returned")
+    SEALED = "sealed", _("Sealed: the quarterly report was accepted")
+
+
+# Decisions that open a month whatever its lock date says.
+OPENING = {Decision.REOPENED, Decision.RETURNED}
 
 
 def lock_date(year: int, month: int, lock_day: int) -> datetime.date:
@@ -49,13 +60,21 @@ def month_state(
     """The state of `month` of `year` on `today`, given the last decision on it (if any)."""
     if today < datetime.date(year, month, 1):
         return MonthState.FUTURE
+    if decision == Decision.SEALED:
+        return MonthState.SEALED
     if decision == Decision.CLOSED:
         return MonthState.CLOSED
-    if decision == Decision.REOPENED:
+    if decision in OPENING:
         return MonthState.OPEN
     if today > lock_date(year, month, lock_day):
         return MonthState.LOCKED
     return MonthState.OPEN
+
+
+def manager_may_decide(decision: str | None) -> bool:
+    """Whether a manager may close or reopen a month whose last decision is `decision`: not while
+    the region's acceptance of its quarterly report seals it (only the reviewer can unseal it)."""
+    return decision != Decision.SEALED
 
 
 def quarter_months(quarter: int) -> range:

@@ -13,6 +13,10 @@ from services.models import Organization, Service
 from .locks import Decision
 from .pacing import DeadlineKind, Window
 
+# Long enough for a reviewer's comment on a returned report (reports.workflow.COMMENT_MAX_LENGTH),
+# which is recorded, whole, as the reason the report's months were reopened.
+DECISION_REASON_MAX_LENGTH = 2000
+
 
 class Plan(models.Model):
     """A centre's work plan for one year."""
@@ -313,7 +317,8 @@ class Actual(models.Model):
 
 
 class MonthLock(models.Model):
-    """A decision that overrides a month's lock date: closed early (report submitted) or reopened."""
+    """A decision that overrides a month's lock date: closed early (report submitted), reopened (by a
+    manager, or by the region returning the quarter's report), or sealed (the report accepted)."""
 
     State = Decision
 
@@ -322,7 +327,7 @@ class MonthLock(models.Model):
     )
     month = models.PositiveSmallIntegerField(_("month"))
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=DECISION_REASON_MAX_LENGTH, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -396,13 +401,17 @@ class MonthCompletion(models.Model):
 
 
 class MonthEvent(models.Model):
-    """The record of every closing, reopening and completion of a month: who, when and why."""
+    """The record of every closing, reopening, sealing and completion of a month: who, when and why."""
 
     class Action(models.TextChoices):
         CLOSED = "closed", _("Month closed")
         REOPENED = "reopened", _("Month reopened")
         COMPLETED = "completed", _("Month completed by the service")
         WITHDRAWN = "withdrawn", _("Month's completion withdrawn")
+        # The quarterly report's workflow, recorded by plans.entry when reports acts.
+        RETURNED = "returned", _("Month reopened: the quarterly report was returned")
+        SEALED = "sealed", _("Month sealed: the quarterly report was accepted")
+        UNSEALED = "unsealed", _("Month unsealed: the report's acceptance was taken back")
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="month_events"
@@ -417,7 +426,7 @@ class MonthEvent(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=DECISION_REASON_MAX_LENGTH, blank=True)
     acting_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -12,8 +12,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from services.models import Service
 
 from .clock import today
+from .deadlines import ROMAN_QUARTERS
 from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
-from .locks import MonthState, month_state
+from .locks import Decision, MonthState, month_state, quarter_months
 from .models import Actual, Indicator, MonthCompletion, MonthLock, Plan, PlanItem, Section
 
 
@@ -35,6 +36,73 @@ def month_state_of(plan: Plan, month: int) -> MonthState:
     return month_state(
         plan.year, month, today=today(), lock_day=plan.organization.entry_lock_day, decision=decision
     )
+
+
+@dataclass(frozen=True)
+class ReturnedQuarter:
+    """Months open again because the region returned their quarter's report: the reviewer's
+    comment (recorded as the months' reason, plans.entry.do_return_quarter), who and when."""
+
+    quarter: int
+    months: list[int]
+    comment: str
+    by: str
+    when: datetime.datetime
+
+    @property
+    def quarter_roman(self) -> str:
+        return next(roman for roman, number in ROMAN_QUARTERS.items() if number == self.quarter)
+
+
+def _returned(locks: Sequence[MonthLock]) -> list[ReturnedQuarter]:
+    by_quarter: dict[int, list[MonthLock]] = {}
+    for lock in locks:
+        by_quarter.setdefault((lock.month - 1) // 3 + 1, []).append(lock)
+    returned = []
+    for quarter, months in sorted(by_quarter.items()):
+        latest = max(months, key=lambda lock: lock.changed_at)
+        returned.append(
+            ReturnedQuarter(
+                quarter=quarter,
+                months=sorted(lock.month for lock in months),
+                comment=latest.reason,
+                by=person_name(latest.changed_by),
+                when=latest.changed_at,
+            )
+        )
+    return returned
+
+
+def returned_quarters(plan: Plan) -> list[ReturnedQuarter]:
+    """The plan's quarters whose months a returned report reopened and that are still open for
+    the corrections (not closed again by a new submission or a manager). One query."""
+    locks = MonthLock.objects.filter(plan=plan, state=Decision.RETURNED).select_related("changed_by")
+    return _returned(list(locks))
+
+
+@dataclass(frozen=True)
+class MonthStanding:
+    """A month's state today, and why it is open again when a returned report reopened it."""
+
+    state: MonthState
+    returned: ReturnedQuarter | None
+
+
+def month_standing(plan: Plan, month: int) -> MonthStanding:
+    """The month's state and, if the region's return of its report is why it is open, that return.
+    One query, as month_state_of."""
+    lock = MonthLock.objects.filter(plan=plan, month=month).select_related("changed_by").first()
+    state = month_state(
+        plan.year,
+        month,
+        today=today(),
+        lock_day=plan.organization.entry_lock_day,
+        decision=lock.state if lock else None,
+    )
+    returned = None
+    if lock is not None and lock.state == Decision.RETURNED and state.is_open:
+        returned = _returned([lock])[0]
+    return MonthStanding(state=state, returned=returned)
 
 
 def month_is_open(plan: Plan, month: int) -> bool:
@@ -152,27 +220,45 @@ class ServiceMonth:
 def month_overview(plan: Plan, month: int) -> list[ServiceMonth]:
     """For each service of the plan's centre: completed or not, and its indicators with no figure
     for the month yet. Five queries."""
+    return months_overview(plan, [month])[month]
+
+
+def quarter_overview(plan: Plan, quarter: int) -> dict[int, list[ServiceMonth]]:
+    """month_overview for each month of the quarter, in the same five queries."""
+    return months_overview(plan, list(quarter_months(quarter)))
+
+
+def months_overview(plan: Plan, months: Sequence[int]) -> dict[int, list[ServiceMonth]]:
+    """month_overview of each of `months`, in five queries whatever their number."""
     services = list(plan.organization.services.all())
     indicators = list(plan_indicators(plan).prefetch_related("item__services"))
     entered = set(
-        Actual.objects.filter(indicator__item__plan=plan, month=month).values_list(
-            "indicator_id", "service_id"
+        Actual.objects.filter(indicator__item__plan=plan, month__in=months).values_list(
+            "month", "indicator_id", "service_id"
         )
     )
-    completions = MonthCompletion.objects.filter(plan=plan, month=month).select_related("completed_by")
-    completions = {completion.service_id: completion for completion in completions}
-    overview = []
-    for service in services:
-        own = [indicator for indicator in indicators if indicator.item.is_answered_by(service)]
-        overview.append(
+    completions = MonthCompletion.objects.filter(plan=plan, month__in=months).select_related("completed_by")
+    completions = {(completion.month, completion.service_id): completion for completion in completions}
+    answered = {
+        service.pk: [indicator for indicator in indicators if indicator.item.is_answered_by(service)]
+        for service in services
+    }
+    return {
+        month: [
             ServiceMonth(
                 service=service,
-                completion=completions.get(service.pk),
-                expected=len(own),
-                missing=[indicator for indicator in own if (indicator.pk, service.pk) not in entered],
+                completion=completions.get((month, service.pk)),
+                expected=len(answered[service.pk]),
+                missing=[
+                    indicator
+                    for indicator in answered[service.pk]
+                    if (month, indicator.pk, service.pk) not in entered
+                ],
             )
-        )
-    return overview
+            for service in services
+        ]
+        for month in months
+    }
 
 
 @dataclass(frozen=True)

@@ -147,12 +147,14 @@ class ReportVersion(models.Model):
 
 
 class ReportEvent(models.Model):
-    """The workflow's history: who submitted, accepted or returned the report, when, and why."""
+    """The workflow's history: who submitted, accepted, returned the report or took its acceptance
+    back, when, and why."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned for correction")
+        ACCEPTANCE_WITHDRAWN = "unaccepted", _("Acceptance taken back")
 
     report = models.ForeignKey(
         Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
@@ -178,7 +180,12 @@ class ReportEvent(models.Model):
                 violation_error_message=_("A returned report needs a comment."),
             ),
             models.CheckConstraint(
-                condition=Q(action__in=["submitted", "accepted", "returned"]),
+                condition=~Q(action="unaccepted") | ~Q(comment=""),
+                name="reportevent_unaccepting_has_reason",
+                violation_error_message=_("Taking an acceptance back needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=["submitted", "accepted", "returned", "unaccepted"]),
                 name="reportevent_action_known",
                 violation_error_message=_("Unknown report action."),
             ),

@@ -55,19 +55,43 @@ def punctuality(due: datetime.date, *, sent_on: datetime.date | None, today: dat
     return Punctuality.PENDING if today <= due else Punctuality.OVERDUE
 
 
-# Which state each workflow move starts from.
-MOVES_FROM = {
-    ReportState.SUBMITTED: {ReportState.DRAFT, ReportState.RETURNED},
-    ReportState.ACCEPTED: {ReportState.SUBMITTED},
-    ReportState.RETURNED: {ReportState.SUBMITTED},
+class Move(enum.StrEnum):
+    """What a person does to a report."""
+
+    SUBMIT = "submit"  # the centre's manager sends it (again)
+    ACCEPT = "accept"  # the region's reviewer accepts the version sent
+    RETURN = "return"  # the reviewer returns it for correction, saying why
+    # The reviewer takes an acceptance back, saying why: the report is with the centre again.
+    WITHDRAW_ACCEPTANCE = "withdraw_acceptance"
+
+
+# Each move: the states it starts from, and the state it leads to.
+MOVES: dict[Move, tuple[frozenset[ReportState], ReportState]] = {
+    Move.SUBMIT: (frozenset({ReportState.DRAFT, ReportState.RETURNED}), ReportState.SUBMITTED),
+    Move.ACCEPT: (frozenset({ReportState.SUBMITTED}), ReportState.ACCEPTED),
+    Move.RETURN: (frozenset({ReportState.SUBMITTED}), ReportState.RETURNED),
+    Move.WITHDRAW_ACCEPTANCE: (frozenset({ReportState.ACCEPTED}), ReportState.RETURNED),
 }
 
 
-def can_move(state: str, to: str) -> bool:
-    """Whether a report in `state` may be submitted / accepted / returned (`to`)."""
-    return state in MOVES_FROM[to]
+def can_move(state: str, move: Move) -> bool:
+    """Whether a report in `state` may be moved by `move`."""
+    return state in MOVES[move][0]
+
+
+def state_after(state: str, move: Move) -> ReportState:
+    """The state `move` leads a report in `state` to; ValueError if the move is not allowed."""
+    if not can_move(state, move):
+        raise ValueError(f"a report in state {state!r} cannot be moved by {move!r}")
+    return MOVES[move][1]
+
+
+def moves_from(state: str) -> list[Move]:
+    """Every move allowed from `state`, in the order of Move."""
+    return [move for move in Move if can_move(state, move)]
 
 
 def notes_editable(state: str) -> bool:
     """Notes are written while the report is with the centre: before sending and after a return."""
     return state in {ReportState.DRAFT, ReportState.RETURNED}
+

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
+from django.utils.dates import MONTHS
 
 from plans.clock import today
+from plans.locks import MonthState, lock_date
 from plans.models import Plan
+from plans.selectors import ServiceMonth, month_states, quarter_overview
 from services.access import Access
 
 from . import rules
 from .models import Report, ReportEvent, ReportVersion
-from .tables import ReportTable, build_table
-from .workflow import notes_of, version_table
+from .tables import ReportRow, ReportTable, build_table
+from .workflow import notes_of, row_name, version_table
 
 DEFAULT_DUE_DAY = 5
 
@@ -103,10 +107,40 @@ class ReportPage:
     def state_label(self) -> str:
         return Report.State(self.state).label
 
+    @property
+    def sent_back(self) -> ReportEvent | None:
+        """Why the report is with the centre again: the reviewer's return (or taking back of the
+        acceptance) that put it there, with who, when and the comment."""
+        if self.state != Report.State.RETURNED:
+            return None
+        backwards = {ReportEvent.Action.RETURNED, ReportEvent.Action.ACCEPTANCE_WITHDRAWN}
+        return next((event for event in reversed(self.events) if event.action in backwards), None)
 
-def report_page(plan: Plan, quarter: int) -> ReportPage:
+
+@dataclass(frozen=True)
+class NamedRow:
+    """A row of the report as a message or a link names it."""
+
+    row: ReportRow
+    name: str
+
+
+def named_rows(table: ReportTable, rows: list[ReportRow]) -> list[NamedRow]:
+    return [NamedRow(row=row, name=row_name(table, row)) for row in rows]
+
+
+def missing_notes(plan: Plan, quarter: int) -> list[NamedRow]:
+    """The indicators behind without a saved note, which stop the report from being sent. Six
+    queries."""
+    report = Report.objects.filter(plan=plan, quarter=quarter).first()
+    table = build_table(plan, quarter, notes=notes_of(report))
+    return named_rows(table, table.missing_notes())
+
+
+def report_page(plan: Plan, quarter: int, *, typed_notes: Mapping[int, str] | None = None) -> ReportPage:
     """The report on `quarter` of `plan` (with `organization__parent` loaded): while it is with the
-    centre, the live figures and its notes; once sent, the table as sent. At most eight queries."""
+    centre, the live figures and its notes (those in `typed_notes` as typed on a refused form, in
+    place of the saved ones); once sent, the table as sent. At most eight queries."""
     report = Report.objects.filter(plan=plan, quarter=quarter).first()
     versions: list[ReportVersion] = []
     events: list[ReportEvent] = []
@@ -120,7 +154,7 @@ def report_page(plan: Plan, quarter: int) -> ReportPage:
         frozen = ReportVersion.objects.defer("pdf").get(pk=versions[-1].pk)
         table = version_table(frozen)
     else:
-        table = build_table(plan, quarter, notes=notes_of(report))
+        table = build_table(plan, quarter, notes={**notes_of(report), **(typed_notes or {})})
     due = rules.due_date(plan.year, quarter, _due_day(plan))
     sent_on = report.first_submitted_on if report else None
     return ReportPage(
@@ -134,6 +168,107 @@ def report_page(plan: Plan, quarter: int) -> ReportPage:
         due=due,
         punctuality=rules.punctuality(due, sent_on=sent_on, today=today()),
     )
+
+
+@dataclass(frozen=True)
+class MonthBeforeSending:
+    """A month of the quarter as sending the report would find it."""
+
+    month: int
+    state: MonthState
+    lock_date: datetime.date  # the last day it is open for entry without a decision
+    services: list[ServiceMonth]  # every service, completed or not (plans.selectors.month_overview)
+    # Still open for entry by its dates: sending now closes it before its lock day.
+    open_until_lock_day: bool
+
+    @property
+    def name(self) -> str:
+        return str(MONTHS[self.month])
+
+    @property
+    def unfinished(self) -> list[ServiceMonth]:
+        """The services that have not completed the month, or still miss figures in it."""
+        return [service for service in self.services if not service.completion or service.missing]
+
+    @property
+    def missing_figures(self) -> int:
+        return sum(len(service.missing) for service in self.services)
+
+
+@dataclass(frozen=True)
+class SendingCheck:
+    """What the manager is asked to confirm before sending: where the quarter's months stand, and
+    whether the report can be sent at all."""
+
+    plan: Plan
+    quarter: int
+    state: str
+    months: list[MonthBeforeSending]
+    missing_notes: list[NamedRow]
+    sendable_from: datetime.date
+    today: datetime.date
+
+    @property
+    def quarter_roman(self) -> str:
+        return rules.roman(self.quarter)
+
+    @property
+    def can_send(self) -> bool:
+        return (
+            rules.can_move(self.state, rules.Move.SUBMIT)
+            and self.today >= self.sendable_from
+            and not self.missing_notes
+        )
+
+    @property
+    def before_lock_day(self) -> list[MonthBeforeSending]:
+        return [month for month in self.months if month.open_until_lock_day]
+
+    @property
+    def unfinished(self) -> list[MonthBeforeSending]:
+        return [month for month in self.months if month.unfinished]
+
+
+def sending_check(plan: Plan, quarter: int) -> SendingCheck:
+    """The quarter's months before the report is sent (who has not completed them, the figures
+    missing, which are open before their lock day) and the notes still missing. Twelve queries."""
+    report = Report.objects.filter(plan=plan, quarter=quarter).first()
+    state = report.state if report else Report.State.DRAFT
+    table = build_table(plan, quarter, notes=notes_of(report))
+    states = month_states(plan)
+    overview = quarter_overview(plan, quarter)
+    lock_day = plan.organization.entry_lock_day
+    on = today()
+    locks = {month: lock_date(plan.year, month, lock_day) for month in overview}
+    return SendingCheck(
+        plan=plan,
+        quarter=quarter,
+        state=state,
+        months=[
+            MonthBeforeSending(
+                month=month,
+                state=states[month],
+                lock_date=locks[month],
+                services=services,
+                open_until_lock_day=states[month].is_open and on <= locks[month],
+            )
+            for month, services in overview.items()
+        ],
+        missing_notes=named_rows(table, table.missing_notes()),
+        sendable_from=rules.sendable_from(plan.year, quarter),
+        today=on,
+    )
+
+
+def last_version(plan: Plan, quarter: int) -> tuple[Report | None, ReportVersion | None]:
+    """The report and the last version sent, without its PDF or table. Two queries."""
+    report = Report.objects.filter(plan=plan, quarter=quarter).first()
+    if report is None:
+        return None, None
+    version = (
+        report.versions.defer("pdf", "table").select_related("submitted_by").order_by("-number").first()
+    )
+    return report, version
 
 
 def current_table(plan: Plan, quarter: int) -> tuple[ReportTable, ReportVersion | None]:

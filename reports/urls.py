@@ -1,4 +1,5 @@
-"""URLs of the quarterly reports: the list, one report, its downloads and the workflow's actions."""
+"""URLs of the quarterly reports: the list, one report, its downloads, the workflow's confirmation
+pages and actions."""
 
 from django.urls import path
 
@@ -14,7 +15,14 @@ urlpatterns = [
     path("<int:plan_id>/<int:quarter>/v<int:number>.pdf", views.version_pdf, name="version_pdf"),
     path("<int:plan_id>/<int:quarter>/v<int:number>.xlsx", views.version_xlsx, name="version_xlsx"),
     path("<int:plan_id>/<int:quarter>/notes/", views.save_notes, name="notes"),
+    path("<int:plan_id>/<int:quarter>/send/", views.confirm_submit, name="confirm_submit"),
     path("<int:plan_id>/<int:quarter>/submit/", views.submit, name="submit"),
+    path("<int:plan_id>/<int:quarter>/accept/confirm/", views.confirm_accept, name="confirm_accept"),
     path("<int:plan_id>/<int:quarter>/accept/", views.accept, name="accept"),
     path("<int:plan_id>/<int:quarter>/return/", views.return_report, name="return"),
+    path(
+        "<int:plan_id>/<int:quarter>/withdraw-acceptance/",
+        views.withdraw_acceptance,
+        name="withdraw_acceptance",
+    ),
 ]

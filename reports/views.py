@@ -1,4 +1,5 @@
-"""The report pages: the list, one report, its downloads, and the workflow's buttons (POST only)."""
+"""The report pages: the list, one report, its downloads, the workflow's confirmation pages (GET) and
+its buttons (POST only)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from akm_plan.params import int_param, parse_int
 from plans.clock import today
+from plans.locks import quarter_months
 from plans.models import Plan
 from services.access import access_for
 
@@ -19,9 +22,30 @@ from . import rules
 from .filenames import content_disposition, report_filename
 from .models import Report, ReportVersion
 from .pdf import render_pdf
-from .selectors import current_table, report_list, report_page
+from .selectors import (
+    NamedRow,
+    current_table,
+    last_version,
+    missing_notes,
+    named_rows,
+    report_list,
+    report_page,
+    sending_check,
+)
 from .tables import ReportTable
-from .workflow import ReportError, do_accept, do_return, do_save_notes, do_submit, submittable, version_table
+from .workflow import (
+    COMMENT_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    MissingNotes,
+    ReportError,
+    do_accept,
+    do_return,
+    do_save_notes,
+    do_submit,
+    do_withdraw_acceptance,
+    submittable,
+    version_table,
+)
 from .xlsx import render_xlsx
 
 PDF = "application/pdf"
@@ -63,8 +87,23 @@ def report_list_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter)
+    return _detail(request, plan, quarter)
+
+
+def _detail(
+    request: HttpRequest,
+    plan: Plan,
+    quarter: int,
+    *,
+    typed_notes: dict[int, str] | None = None,
+    refused: list[NamedRow] | None = None,
+    notes_saved: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    """The report page; after a refused form, with the notes as typed (`typed_notes`) or the rows
+    that stopped the sending (`refused`), linked."""
     access = access_for(request)
-    page = report_page(plan, quarter)
+    page = report_page(plan, quarter, typed_notes=typed_notes)
     manages = access.manages(plan.organization)
     reviews = access.reviews(plan.organization)
     return render(
@@ -76,10 +115,16 @@ def report_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
             "note_form": manages and rules.notes_editable(page.state),
             "show_status": True,
             "can_submit": manages
-            and rules.can_move(page.state, Report.State.SUBMITTED)
+            and rules.can_move(page.state, rules.Move.SUBMIT)
             and submittable(plan, quarter),
-            "can_review": reviews and rules.can_move(page.state, Report.State.ACCEPTED),
+            "can_review": reviews and rules.can_move(page.state, rules.Move.ACCEPT),
+            "can_withdraw_acceptance": reviews and rules.can_move(page.state, rules.Move.WITHDRAW_ACCEPTANCE),
+            "refused": refused,
+            "notes_saved": notes_saved,
+            "note_max_length": NOTE_MAX_LENGTH,
+            "comment_max_length": COMMENT_MAX_LENGTH,
         },
+        status=status,
     )
 
 
@@ -129,6 +174,8 @@ def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
 @login_required
 @require_POST
 def save_notes(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    """Save the notes typed on the report page; with `send`, then go on to sending it (the notes
+    typed are never lost to the send button). A refused form shows the page again as typed."""
     plan = _plan(request, plan_id, quarter, may="manage")
     notes = {}
     for key, text in request.POST.items():
@@ -138,25 +185,65 @@ def save_notes(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
                 messages.error(request, _bad_request_message())
                 return redirect("reports:detail", plan_id=plan.pk, quarter=quarter)
             notes[indicator_id] = text
-    return _act(
-        request,
-        plan,
-        quarter,
-        lambda: do_save_notes(plan, quarter, notes, acting_user=request.user),
-        _("Notes saved."),
-    )
+    try:
+        do_save_notes(plan, quarter, notes, acting_user=request.user)
+    except ReportError as error:
+        messages.error(request, str(error))
+        return _detail(request, plan, quarter, typed_notes=notes, status=400)
+    if "send" not in request.POST:
+        messages.success(request, _("Notes saved."))
+        return redirect("reports:detail", plan_id=plan.pk, quarter=quarter)
+    missing = missing_notes(plan, quarter)
+    if missing:
+        typed = any(text.strip() for text in notes.values())
+        return _detail(request, plan, quarter, refused=missing, notes_saved=typed, status=400)
+    return redirect("reports:confirm_submit", plan_id=plan.pk, quarter=quarter)
+
+
+@login_required
+@require_GET
+def confirm_submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    """Before sending: who has not completed the quarter's months, the figures still missing, and
+    which months sending closes before their lock day."""
+    plan = _plan(request, plan_id, quarter, may="manage")
+    return render(request, "reports/confirm_submit.html", {"check": sending_check(plan, quarter)})
 
 
 @login_required
 @require_POST
 def submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter, may="manage")
-    return _act(
+    try:
+        do_submit(plan, quarter, acting_user=request.user)
+    except MissingNotes as error:
+        return _detail(request, plan, quarter, refused=named_rows(error.table, error.rows), status=400)
+    except ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The report was sent to the regional centre."))
+    return redirect("reports:detail", plan_id=plan.pk, quarter=quarter)
+
+
+@login_required
+@require_GET
+def confirm_accept(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    """Before accepting: the version accepted, and that accepting seals the quarter's months."""
+    plan = _plan(request, plan_id, quarter, may="review")
+    report, version = last_version(plan, quarter)
+    state = report.state if report else Report.State.DRAFT
+    return render(
         request,
-        plan,
-        quarter,
-        lambda: do_submit(plan, quarter, acting_user=request.user),
-        _("The report was sent to the regional centre."),
+        "reports/confirm_accept.html",
+        {
+            "plan": plan,
+            "quarter": quarter,
+            "quarter_roman": rules.roman(quarter),
+            "state_label": Report.State(state).label,
+            "version": version,
+            "can_accept": rules.can_move(state, rules.Move.ACCEPT),
+            "months": [str(MONTHS[month]) for month in quarter_months(quarter)],
+            "comment_max_length": COMMENT_MAX_LENGTH,
+        },
     )
 
 
@@ -185,6 +272,25 @@ def return_report(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
         quarter,
         lambda: do_return(report, acting_user=request.user, comment=request.POST.get("comment", "")),
         _("The report was returned to the centre for correction."),
+    )
+
+
+@login_required
+@require_POST
+def withdraw_acceptance(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    plan = _plan(request, plan_id, quarter, may="review")
+    report = _existing_report(plan, quarter)
+    return _act(
+        request,
+        plan,
+        quarter,
+        lambda: do_withdraw_acceptance(
+            report, acting_user=request.user, reason=request.POST.get("reason", "")
+        ),
+        _(
+            "The acceptance was taken back: the report is with the centre again. Its months stay "
+            "closed until a manager reopens them."
+        ),
     )
 
 

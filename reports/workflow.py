@@ -1,8 +1,12 @@
-"""The report's writes (notes, submit, accept, return): each atomic, its history row in the same transaction.
+"""The report's writes (notes, submit, accept, return, take an acceptance back): each atomic, its
+history row in the same transaction.
 
 Every action locks the report's row first, so two people pressing a button at the same time
-cannot both move it. Submitting closes the quarter's months for entry before the figures are
-read, so nothing can be entered between reading them and closing the months.
+cannot both move it; which moves are allowed is reports.rules'. Each move records what it means
+for the quarter's months in plans' own data (plans.entry): submitting closes them before the
+figures are read, so nothing can be entered between reading them and closing the months;
+returning reopens them with the reviewer's comment; accepting seals them, so the accepted figures
+cannot drift; taking the acceptance back unseals them (closed, and a manager may reopen them).
 """
 
 from __future__ import annotations
@@ -17,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from akm_plan.text import NUL, NUL_MESSAGE, clean_text
 from plans.clock import today
-from plans.entry import do_close_quarter, do_reopen_quarter
+from plans.entry import do_close_quarter, do_return_quarter, do_seal_quarter, do_unseal_quarter
 from plans.models import Indicator, Plan
 
 from . import rules
 from .models import Report, ReportEvent, ReportNote, ReportVersion
 from .pdf import render_pdf
-from .tables import ReportTable, build_table
+from .tables import ReportRow, ReportTable, build_table
 
 NOTE_MAX_LENGTH = 2000
 COMMENT_MAX_LENGTH = 2000
@@ -44,6 +48,15 @@ def _clean(text: str, max_length: int) -> str:
 
 class ReportError(Exception):
     """A move the workflow refuses; its message is shown to the person as it is."""
+
+
+class MissingNotes(ReportError):
+    """The report cannot be sent: these rows of its table are behind and have no note."""
+
+    def __init__(self, table: ReportTable, rows: list[ReportRow]):
+        super().__init__(missing_notes_message(table, rows))
+        self.table = table
+        self.rows = rows
 
 
 def submittable(plan: Plan, quarter: int) -> bool:
@@ -106,7 +119,7 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
     The PDF is written in the active language, the one the person submitting reads.
     """
     report = _locked_report(plan, quarter)
-    if not rules.can_move(report.state, Report.State.SUBMITTED):
+    if not rules.can_move(report.state, rules.Move.SUBMIT):
         raise ReportError(
             _("This report has already been sent (%(state)s); it can be sent again only after a return.")
             % {"state": report.get_state_display()}
@@ -117,10 +130,7 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
     table = build_table(plan, quarter, notes=notes_of(report))
     missing = table.missing_notes()
     if missing:
-        raise ReportError(
-            _("These indicators are behind and need a note before the report is sent: %(items)s")
-            % {"items": ", ".join(_row_name(table, row) for row in missing)}
-        )
+        raise MissingNotes(table, missing)
     now, on = timezone.now(), today()
     number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     version = ReportVersion.objects.create(
@@ -133,7 +143,7 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
         submitted_at=now,
         submitted_on=on,
     )
-    report.state = Report.State.SUBMITTED
+    report.state = rules.state_after(report.state, rules.Move.SUBMIT)
     if report.first_submitted_on is None:
         report.first_submitted_on = on
     report.save(update_fields=["state", "first_submitted_on", "updated_at"])
@@ -145,45 +155,71 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
 
 @transaction.atomic
 def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "") -> Report:
-    """The region accepts the version it was sent."""
+    """The region accepts the version it was sent; the quarter's months are sealed."""
     comment = _clean(comment, COMMENT_MAX_LENGTH)
     refusal = _("Only a submitted report can be accepted; this one is %(state)s.")
-    report = _locked_sent_report(report, refusal)
-    if not rules.can_move(report.state, Report.State.ACCEPTED):
-        raise ReportError(refusal % {"state": report.get_state_display()})
-    report.state = Report.State.ACCEPTED
-    report.save(update_fields=["state", "updated_at"])
-    ReportEvent.objects.create(
-        report=report,
-        version=report.versions.latest("number"),
-        action=ReportEvent.Action.ACCEPTED,
-        comment=comment,
-        acting_user=acting_user,
-    )
+    report = _move(report, rules.Move.ACCEPT, refusal, ReportEvent.Action.ACCEPTED, comment, acting_user)
+    do_seal_quarter(report.plan, report.quarter, acting_user=acting_user)
     return report
 
 
 @transaction.atomic
 def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) -> Report:
-    """The region returns the report for correction, saying why; its months open for entry again."""
+    """The region returns the report for correction, saying why; its months open for entry again,
+    with the comment as the reason (shown where the centre corrects them)."""
     comment = _clean(comment, COMMENT_MAX_LENGTH)
     if not comment:
         raise ReportError(_("Say what is to be corrected: a returned report needs a comment."))
     refusal = _("Only a submitted report can be returned; this one is %(state)s.")
+    report = _move(report, rules.Move.RETURN, refusal, ReportEvent.Action.RETURNED, comment, acting_user)
+    do_return_quarter(report.plan, report.quarter, acting_user=acting_user, comment=comment)
+    return report
+
+
+@transaction.atomic
+def do_withdraw_acceptance(report: Report, *, acting_user: AbstractBaseUser, reason: str) -> Report:
+    """The region takes its acceptance back, saying why: the report is with the centre again (its
+    notes editable, the next sending a new version) and the quarter's months are unsealed. They
+    stay closed: a manager reopens those that need correcting."""
+    reason = _clean(reason, COMMENT_MAX_LENGTH)
+    if not reason:
+        raise ReportError(_("Say why the acceptance is taken back: it needs a reason."))
+    refusal = _("Only an accepted report's acceptance can be taken back; this one is %(state)s.")
+    report = _move(
+        report,
+        rules.Move.WITHDRAW_ACCEPTANCE,
+        refusal,
+        ReportEvent.Action.ACCEPTANCE_WITHDRAWN,
+        reason,
+        acting_user,
+    )
+    do_unseal_quarter(report.plan, report.quarter, acting_user=acting_user, reason=reason)
+    return report
+
+
+def _move(
+    report: Report, move: rules.Move, refusal: str, action: str, comment: str, acting_user: AbstractBaseUser
+) -> Report:
+    """Move a sent report (its row locked) and record it against the version it concerns."""
     report = _locked_sent_report(report, refusal)
-    if not rules.can_move(report.state, Report.State.RETURNED):
+    if not rules.can_move(report.state, move):
         raise ReportError(refusal % {"state": report.get_state_display()})
-    report.state = Report.State.RETURNED
+    report.state = rules.state_after(report.state, move)
     report.save(update_fields=["state", "updated_at"])
     ReportEvent.objects.create(
         report=report,
         version=report.versions.latest("number"),
-        action=ReportEvent.Action.RETURNED,
+        action=action,
         comment=comment,
         acting_user=acting_user,
     )
-    do_reopen_quarter(report.plan, report.quarter, acting_user=acting_user, reason=comment[:255])
     return report
+
+
+def missing_notes_message(table: ReportTable, rows: list[ReportRow]) -> str:
+    return _("These indicators are behind and need a note before the report is sent: %(items)s") % {
+        "items": ", ".join(row_name(table, row) for row in rows)
+    }
 
 
 def version_table(version: ReportVersion) -> ReportTable:
@@ -191,7 +227,7 @@ def version_table(version: ReportVersion) -> ReportTable:
     return ReportTable.from_json(version.table)
 
 
-def _row_name(table: ReportTable, row) -> str:
+def row_name(table: ReportTable, row: ReportRow) -> str:
     """How a row is named in a message: its number, or its item's number and its label."""
     if row.number:
         return row.number

@@ -19,7 +19,7 @@ from ..dashboards import Dashboard, build_dashboard, centre_plans, default_month
 from ..figures import indicator_figures, monthly_series
 from ..models import Actual, Indicator, Plan
 from ..pacing import Status
-from ..selectors import indicator_history
+from ..selectors import indicator_history, returned_quarters
 
 
 def _status(value: str | None) -> Status | None:
@@ -102,6 +102,7 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
     context = _dashboard_content(
         filters, dashboard, "centre", centre=centre, centres=centres, may_see_centre=True
     )
+    context["returned_quarters"] = returned_quarters(plan)
     return render(request, "plans/dashboard/centre.html", context)
 
 

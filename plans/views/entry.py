@@ -23,6 +23,7 @@ from ..entry import (
     Conflict,
     EntryConflict,
     MonthClosed,
+    MonthSealed,
     NotOnPage,
     do_close_month,
     do_complete_month,
@@ -39,10 +40,19 @@ from ..selectors import (
     indicator_history,
     month_completion,
     month_overview,
+    month_standing,
     month_state_of,
 )
 
 NOT_ON_PAGE = gettext_lazy("The form names figures that are not on this page. Nothing was saved.")
+SEALED_MESSAGE = gettext_lazy(
+    "This month is sealed: the regional centre accepted its quarterly report. Nothing can be entered for it."
+)
+# Said where the manager's reopen button would be, and when a reopening is refused.
+CANNOT_REOPEN_SEALED = gettext_lazy(
+    "A sealed month cannot be reopened: the regional centre accepted its quarterly report. Its "
+    "reviewer can take the acceptance back; then the month can be reopened here."
+)
 
 
 def month_name(month: int) -> str:
@@ -78,7 +88,8 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
     if not access.can_read_entries(service_obj):
         raise PermissionDenied
     plan = _plan(service_obj.organization_id, year)
-    state = month_state_of(plan, month)
+    standing = month_standing(plan, month)
+    state = standing.state
     may_enter = access.can_enter(service_obj)
     status = 200
     conflicts: dict[int, Conflict] = {}
@@ -127,6 +138,8 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
             "month_name": month_name(month),
             "state": state,
             "closed_message": "" if state.is_open else _closed_message(state),
+            "returned": standing.returned,
+            "cannot_reopen": CANNOT_REOPEN_SEALED,
             "editable": may_enter and state.is_open,
             "rows": [
                 (row, form.row_fields(row.indicator.pk), conflicts.get(row.indicator.pk)) for row in rows
@@ -156,6 +169,8 @@ def _say_saved(request: HttpRequest, changes: int) -> None:
 def _closed_message(state: MonthState) -> str:
     if state == MonthState.FUTURE:
         return _("This month has not begun yet: nothing can be entered for it.")
+    if state == MonthState.SEALED:
+        return str(SEALED_MESSAGE)
     if state == MonthState.CLOSED:
         return _("This month is closed (its quarterly report was submitted, or a manager closed it).")
     return _("This month is closed: its lock date has passed. A manager can reopen it.")
@@ -218,18 +233,23 @@ def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if action not in ("reopen", "close"):
         return _refuse(request, _("Unknown action."), 400)
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.error_text())
-    elif action == "reopen":
-        reason = form.cleaned_data["reason"]
-        if not reason:
-            messages.error(request, _("Say why the month is reopened."))
+    try:
+        if not form.is_valid():
+            messages.error(request, form.error_text())
+        elif action == "reopen":
+            reason = form.cleaned_data["reason"]
+            if not reason:
+                messages.error(request, _("Say why the month is reopened."))
+            else:
+                do_reopen_month(plan, month, acting_user=request.user, reason=reason)
+                messages.success(
+                    request, _("%(month)s is open for entry again.") % {"month": month_name(month)}
+                )
         else:
-            do_reopen_month(plan, month, acting_user=request.user, reason=reason)
-            messages.success(request, _("%(month)s is open for entry again.") % {"month": month_name(month)})
-    else:
-        do_close_month(plan, month, acting_user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("%(month)s is closed for entry.") % {"month": month_name(month)})
+            do_close_month(plan, month, acting_user=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("%(month)s is closed for entry.") % {"month": month_name(month)})
+    except MonthSealed:
+        messages.error(request, str(CANNOT_REOPEN_SEALED))
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
@@ -247,7 +267,8 @@ def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if centre is None:
         raise PermissionDenied
     plan = _plan(centre.pk, year)
-    state = month_state_of(plan, month)
+    standing = month_standing(plan, month)
+    state = standing.state
     events = MonthEvent.objects.filter(plan=plan, month=month).select_related("acting_user", "service")
     return render(
         request,
@@ -258,6 +279,8 @@ def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "month_name": month_name(month),
             "state": state,
             "closed_message": "" if state.is_open else _closed_message(state),
+            "returned": standing.returned,
+            "cannot_reopen": CANNOT_REOPEN_SEALED,
             "services": month_overview(plan, month),
             "events": list(events.order_by("-created_at", "-pk")[:20]),
             "may_lock": access.manages(plan.organization_id),

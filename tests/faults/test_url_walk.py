@@ -59,9 +59,12 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "reports:version_pdf":              (LOGIN,     403,       403,       200,       200,       403),
     "reports:version_xlsx":             (LOGIN,     403,       403,       200,       200,       403),
     "reports:notes":                    (LOGIN,     405,       405,       405,       405,       405),
+    "reports:confirm_submit":           (LOGIN,     403,       403,       200,       403,       403),
     "reports:submit":                   (LOGIN,     405,       405,       405,       405,       405),
+    "reports:confirm_accept":           (LOGIN,     403,       403,       403,       200,       403),
     "reports:accept":                   (LOGIN,     405,       405,       405,       405,       405),
     "reports:return":                   (LOGIN,     405,       405,       405,       405,       405),
+    "reports:withdraw_acceptance":      (LOGIN,     405,       405,       405,       405,       405),
     # Django's admin generates a hundred-odd patterns per model; these stand for them.
     "admin:index":                      (ADMIN,     ADMIN,     ADMIN,     ADMIN,     ADMIN,     200),
     "admin:login":                      (200,       200,       200,       200,       200,       ELSEWHERE),
@@ -77,7 +80,14 @@ ADMIN_SAMPLE = [name for name in EXPECTED if name.startswith("admin:")]
 ADMIN_OBJECT_ARGUMENT = {"admin:plans_indicator_change": "indicator"}
 
 # POST-only actions: without the CSRF token a POST is refused before any view runs.
-CSRF_SAMPLE = ["logout", "plans:entry", "plans:entry-complete", "plans:entry-month-lock", "reports:submit"]
+CSRF_SAMPLE = [
+    "logout",
+    "plans:entry",
+    "plans:entry-complete",
+    "plans:entry-month-lock",
+    "reports:submit",
+    "reports:withdraw_acceptance",
+]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Open and closed months: the pure date rule, and closing and reopening them (recorded)."""
+"""Open, closed and sealed months: the pure date rule, and closing, reopening and sealing them (recorded)."""
 
 import datetime
 
@@ -6,14 +6,17 @@ import pytest
 
 from plans.entry import (
     REPORT_SUBMITTED,
+    MonthSealed,
     do_close_month,
     do_close_quarter,
     do_reopen_month,
-    do_reopen_quarter,
+    do_return_quarter,
+    do_seal_quarter,
+    do_unseal_quarter,
 )
-from plans.locks import MonthState, lock_date, month_state
+from plans.locks import Decision, MonthState, lock_date, manager_may_decide, month_state
 from plans.models import MonthEvent, MonthLock
-from plans.selectors import month_is_open, month_states
+from plans.selectors import month_is_open, month_standing, month_states, returned_quarters
 
 D = datetime.date
 
@@ -47,6 +50,19 @@ def test_reopening_decision_opens_after_the_lock_date():
 
 def test_no_decision_opens_a_month_that_has_not_begun():
     assert month_state(2024, 6, today=D(2024, 4, 3), lock_day=5, decision="reopened") == MonthState.FUTURE
+
+
+def test_a_returned_report_reopens_a_month_past_its_lock_date():
+    assert month_state(2024, 1, today=D(2024, 11, 1), lock_day=5, decision="returned") == MonthState.OPEN
+
+
+def test_a_sealed_month_is_sealed_even_before_its_lock_date():
+    assert month_state(2024, 3, today=D(2024, 4, 3), lock_day=5, decision="sealed") == MonthState.SEALED
+    assert not MonthState.SEALED.is_open
+
+
+def test_managers_may_decide_on_every_month_but_a_sealed_one():
+    assert [d for d in [None, *Decision.values] if not manager_may_decide(d)] == ["sealed"]
 
 
 def test_december_locks_in_january_of_the_next_year():
@@ -87,14 +103,69 @@ class TestDecisions:
         ]
         assert events[0].reason == REPORT_SUBMITTED
 
-    def test_reopen_quarter_opens_months_past_their_lock_date(self, plan_2024, demo, settings):
+    def test_return_quarter_opens_months_past_their_lock_date_with_comment(
+        self, plan_2024, demo, settings
+    ):
         settings.AKM_TODAY = D(2024, 8, 1)
-        director = demo.users["direktor"]
-        do_reopen_quarter(plan_2024, 2, acting_user=director, reason="Hisobot qaytarildi")
+        reviewer = demo.users["viloyat"]
+        comment = "12.1 ni tekshiring. " * 60  # longer than the 255 characters a typed reason has
+        do_return_quarter(plan_2024, 2, acting_user=reviewer, comment=comment)
         assert all(month_is_open(plan_2024, m) for m in (4, 5, 6))
         assert not month_is_open(plan_2024, 3)
         event = MonthEvent.objects.get(plan=plan_2024, month=5)
-        assert (event.action, event.reason, event.acting_user) == ("reopened", "Hisobot qaytarildi", director)
+        assert (event.action, event.reason, event.acting_user) == ("returned", comment, reviewer)
+        assert MonthLock.objects.get(plan=plan_2024, month=5).state == Decision.RETURNED
+
+    def test_a_returned_quarter_names_its_comment_reviewer_and_months(self, plan_2024, demo):
+        reviewer = demo.users["viloyat"]
+        do_close_quarter(plan_2024, 1, acting_user=demo.users["direktor"])
+        do_return_quarter(plan_2024, 1, acting_user=reviewer, comment="Tuzating")
+        [returned] = returned_quarters(plan_2024)
+        assert (returned.quarter, returned.quarter_roman, returned.months) == (1, "I", [1, 2, 3])
+        assert (returned.comment, returned.by) == ("Tuzating", reviewer.get_full_name() or "viloyat")
+        standing = month_standing(plan_2024, 2)
+        assert standing.state == MonthState.OPEN
+        assert (standing.returned.quarter, standing.returned.comment) == (1, "Tuzating")
+
+    def test_a_returned_quarter_closed_again_no_longer_says_it_was_returned(self, plan_2024, demo):
+        do_return_quarter(plan_2024, 1, acting_user=demo.users["viloyat"], comment="Tuzating")
+        do_close_quarter(plan_2024, 1, acting_user=demo.users["direktor"])
+        assert returned_quarters(plan_2024) == []
+        assert month_standing(plan_2024, 3).returned is None
+
+    def test_a_manager_reopening_a_month_is_not_a_return(self, plan_2024, demo):
+        do_reopen_month(plan_2024, 2, acting_user=demo.users["direktor"], reason="tuzatish")
+        assert returned_quarters(plan_2024) == []
+
+    def test_sealing_keeps_a_quarter_closed_and_records_it(self, plan_2024, demo):
+        do_seal_quarter(plan_2024, 1, acting_user=demo.users["viloyat"])
+        states = month_states(plan_2024)
+        assert [states[m] for m in (1, 2, 3, 4)] == [MonthState.SEALED] * 3 + [MonthState.OPEN]
+        assert set(MonthEvent.objects.values_list("action", flat=True)) == {"sealed"}
+
+    @pytest.mark.parametrize("decide", ["reopen", "close"])
+    def test_a_sealed_month_cannot_be_reopened_or_closed_and_nothing_is_recorded(
+        self, plan_2024, demo, decide
+    ):
+        director = demo.users["direktor"]
+        do_seal_quarter(plan_2024, 1, acting_user=demo.users["viloyat"])
+        events = MonthEvent.objects.count()
+        with pytest.raises(MonthSealed):
+            if decide == "reopen":
+                do_reopen_month(plan_2024, 3, acting_user=director, reason="tuzatish")
+            else:
+                do_close_month(plan_2024, 3, acting_user=director)
+        assert month_states(plan_2024)[3] == MonthState.SEALED
+        assert MonthEvent.objects.count() == events
+
+    def test_unsealing_closes_the_months_and_lets_a_manager_reopen_them(self, plan_2024, demo):
+        director, reviewer = demo.users["direktor"], demo.users["viloyat"]
+        do_seal_quarter(plan_2024, 1, acting_user=reviewer)
+        do_unseal_quarter(plan_2024, 1, acting_user=reviewer, reason="15-band xato")
+        assert [month_states(plan_2024)[m] for m in (1, 2, 3)] == [MonthState.CLOSED] * 3
+        assert MonthEvent.objects.filter(action="unsealed", reason="15-band xato").count() == 3
+        do_reopen_month(plan_2024, 3, acting_user=director, reason="tuzatish")
+        assert month_is_open(plan_2024, 3)
 
     def test_close_after_reopen_closes_again_with_one_decision_per_month(self, plan_2024, demo):
         director = demo.users["direktor"]

@@ -34,23 +34,62 @@ def test_not_sent_is_pending_until_the_due_day_then_overdue():
     assert rules.punctuality(due, sent_on=None, today=datetime.date(2024, 4, 6)) == Punctuality.OVERDUE
 
 
+S = rules.ReportState
+M = rules.Move
+
+
 @pytest.mark.parametrize(
-    ("state", "to", "allowed"),
+    ("state", "moves"),
     [
-        ("draft", "submitted", True),
-        ("returned", "submitted", True),
-        ("submitted", "submitted", False),
-        ("accepted", "submitted", False),
-        ("submitted", "accepted", True),
-        ("draft", "accepted", False),
-        ("returned", "accepted", False),
-        ("submitted", "returned", True),
-        ("accepted", "returned", False),
-        ("draft", "returned", False),
+        (S.DRAFT, [M.SUBMIT]),
+        (S.SUBMITTED, [M.ACCEPT, M.RETURN]),
+        (S.ACCEPTED, [M.WITHDRAW_ACCEPTANCE]),
+        (S.RETURNED, [M.SUBMIT]),
     ],
 )
-def test_moves_allowed_from_each_state(state, to, allowed):
-    assert rules.can_move(state, to) is allowed
+def test_moves_allowed_from_each_state(state, moves):
+    assert rules.moves_from(state) == moves
+
+
+@pytest.mark.parametrize(
+    ("state", "move", "after"),
+    [
+        (S.DRAFT, M.SUBMIT, S.SUBMITTED),
+        (S.RETURNED, M.SUBMIT, S.SUBMITTED),
+        (S.SUBMITTED, M.ACCEPT, S.ACCEPTED),
+        (S.SUBMITTED, M.RETURN, S.RETURNED),
+        (S.ACCEPTED, M.WITHDRAW_ACCEPTANCE, S.RETURNED),
+    ],
+)
+def test_each_move_leads_to_its_state(state, move, after):
+    assert rules.state_after(state, move) == after
+
+
+def test_a_move_not_allowed_has_no_state_after():
+    with pytest.raises(ValueError):
+        rules.state_after(S.ACCEPTED, M.RETURN)
+
+
+def test_an_accepted_report_cannot_be_returned_or_sent_again_without_taking_the_acceptance_back():
+    assert not rules.can_move(S.ACCEPTED, M.RETURN)
+    assert not rules.can_move(S.ACCEPTED, M.SUBMIT)
+    back = rules.state_after(S.ACCEPTED, M.WITHDRAW_ACCEPTANCE)
+    assert rules.notes_editable(back) and rules.can_move(back, M.SUBMIT)
+
+
+def test_from_every_state_the_report_can_still_reach_acceptance():
+    """No dead end: whatever happened, a chain of allowed moves leads to an accepted report."""
+
+    def reaches_acceptance(state, seen=frozenset()):
+        if state == S.ACCEPTED:
+            return True
+        return any(
+            reaches_acceptance(rules.state_after(state, move), seen | {state})
+            for move in rules.moves_from(state)
+            if rules.state_after(state, move) not in seen
+        )
+
+    assert all(reaches_acceptance(state) for state in S)
 
 
 def test_notes_are_editable_only_while_the_report_is_with_the_centre():

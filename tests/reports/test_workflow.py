@@ -1,16 +1,27 @@
-"""Submit, accept, return: what each move freezes, closes, reopens and records, and what it refuses."""
+"""Submit, accept, return, take an acceptance back: what each move freezes, closes, reopens, seals and
+records, and what it refuses."""
 
 import datetime
 
 import pytest
 
+from plans.entry import MonthSealed, do_close_month, do_reopen_month
 from plans.locks import MonthState
-from plans.models import MonthEvent
-from plans.selectors import month_states
+from plans.models import DECISION_REASON_MAX_LENGTH, MonthEvent, MonthLock
+from plans.selectors import month_states, returned_quarters
 from reports.models import Report, ReportEvent, ReportNote, ReportVersion
 from reports.selectors import current_table
 from reports.tables import build_table
-from reports.workflow import ReportError, do_accept, do_return, do_save_notes, do_submit
+from reports.workflow import (
+    COMMENT_MAX_LENGTH,
+    MissingNotes,
+    ReportError,
+    do_accept,
+    do_return,
+    do_save_notes,
+    do_submit,
+    do_withdraw_acceptance,
+)
 
 from .conftest import add_actual, note_everything_behind
 
@@ -61,6 +72,13 @@ def test_behind_indicators_without_notes_block_submission_and_change_nothing(wor
     assert not ReportVersion.objects.exists()
     assert month_states(world.plan)[1] != MonthState.CLOSED
     assert not Report.objects.exclude(state=Report.State.DRAFT).exists()
+
+
+def test_the_refusal_carries_the_rows_that_need_a_note(world):
+    with pytest.raises(MissingNotes) as error:
+        _submit(world)
+    assert error.value.rows == build_table(world.plan, 1).missing_notes()
+    assert all(row.indicator_id for row in error.value.rows)
 
 
 def test_message_names_a_labelled_indicator_by_its_item_and_label(world):
@@ -137,6 +155,109 @@ def test_returning_reopens_the_months_and_keeps_the_comment(ready):
     assert report.state == Report.State.RETURNED
     assert report.events.last().comment == "12.1 ni tekshiring"
     assert [month_states(ready.plan)[month] for month in (1, 2, 3)] == [MonthState.OPEN] * 3
+
+
+def test_returned_months_say_they_were_reopened_for_the_return_with_the_whole_comment(ready):
+    _submit(ready)
+    comment = "12.1 bandidagi raqamni hujjat bilan solishtiring. " * 40
+    assert 255 < len(comment) <= COMMENT_MAX_LENGTH
+    do_return(Report.objects.get(), acting_user=ready.users["reviewer"], comment=comment)
+    assert set(MonthLock.objects.filter(month__in=[1, 2, 3]).values_list("state", "reason")) == {
+        ("returned", comment.strip())
+    }
+    assert MonthEvent.objects.filter(action=MonthEvent.Action.RETURNED).count() == 3
+    [returned] = returned_quarters(ready.plan)
+    assert (returned.quarter, returned.comment) == (1, comment.strip())
+
+
+def test_a_reviewers_whole_comment_fits_the_months_reason():
+    assert COMMENT_MAX_LENGTH <= DECISION_REASON_MAX_LENGTH
+
+
+def _accepted(world) -> Report:
+    _submit(world)
+    return do_accept(Report.objects.get(), acting_user=world.users["reviewer"])
+
+
+def test_accepting_seals_the_quarters_months(ready):
+    _accepted(ready)
+    assert [month_states(ready.plan)[month] for month in (1, 2, 3, 4)] == [MonthState.SEALED] * 3 + [
+        MonthState.OPEN
+    ]
+    assert MonthEvent.objects.filter(action=MonthEvent.Action.SEALED).count() == 3
+
+
+@pytest.mark.parametrize("month", [1, 3])
+def test_a_manager_cannot_reopen_a_month_of_an_accepted_quarter(ready, month):
+    _accepted(ready)
+    with pytest.raises(MonthSealed):
+        do_reopen_month(ready.plan, month, acting_user=ready.users["manager"], reason="tuzatish")
+    with pytest.raises(MonthSealed):
+        do_close_month(ready.plan, month, acting_user=ready.users["manager"])
+    assert month_states(ready.plan)[month] == MonthState.SEALED
+
+
+def test_taking_the_acceptance_back_needs_a_reason_and_changes_nothing_without_one(ready):
+    report = _accepted(ready)
+    with pytest.raises(ReportError):
+        do_withdraw_acceptance(report, acting_user=ready.users["reviewer"], reason="  ")
+    assert Report.objects.get().state == Report.State.ACCEPTED
+    assert month_states(ready.plan)[3] == MonthState.SEALED
+
+
+def test_only_an_accepted_report_can_have_its_acceptance_taken_back(ready):
+    _submit(ready)
+    with pytest.raises(ReportError):
+        do_withdraw_acceptance(Report.objects.get(), acting_user=ready.users["reviewer"], reason="xato")
+    assert Report.objects.get().state == Report.State.SUBMITTED
+    with pytest.raises(ReportError):
+        never_sent = Report(plan=ready.plan, quarter=2)
+        do_withdraw_acceptance(never_sent, acting_user=ready.users["reviewer"], reason="x")
+
+
+def test_taking_the_acceptance_back_records_why_and_reopens_nothing_by_itself(ready):
+    report = _accepted(ready)
+    do_withdraw_acceptance(report, acting_user=ready.users["reviewer"], reason="15-band xato")
+    report = Report.objects.get()
+    assert report.state == Report.State.RETURNED
+    event = report.events.last()
+    assert (event.action, event.comment, event.acting_user, event.version.number) == (
+        "unaccepted",
+        "15-band xato",
+        ready.users["reviewer"],
+        1,
+    )
+    assert [month_states(ready.plan)[month] for month in (1, 2, 3)] == [MonthState.CLOSED] * 3
+    assert MonthEvent.objects.filter(action=MonthEvent.Action.UNSEALED, reason="15-band xato").count() == 3
+    assert returned_quarters(ready.plan) == []
+
+
+def test_after_the_acceptance_is_taken_back_the_centre_corrects_and_sends_version_two(ready):
+    report = _accepted(ready)
+    do_withdraw_acceptance(report, acting_user=ready.users["reviewer"], reason="15-band xato")
+    do_reopen_month(ready.plan, 3, acting_user=ready.users["manager"], reason="15-bandni tuzatish")
+    add_actual(ready.plan, "15", 3, 1300)
+    note = ReportNote.objects.first()
+    do_save_notes(ready.plan, 1, {note.indicator_id: "tuzatildi"}, acting_user=ready.users["manager"])
+    second = _submit(ready)
+    assert second.number == 2
+    assert next(row for row in second.table["rows"] if row["number"] == "15")["done_to_date"] == 1300
+    do_accept(Report.objects.get(), acting_user=ready.users["reviewer"])
+    assert month_states(ready.plan)[3] == MonthState.SEALED
+
+
+def test_database_refuses_taking_an_acceptance_back_without_a_reason(ready):
+    from django.db import IntegrityError, transaction
+
+    version = _submit(ready)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportEvent.objects.create(
+            report=version.report,
+            version=version,
+            action="unaccepted",
+            comment="",
+            acting_user=ready.users["reviewer"],
+        )
 
 
 def test_resubmitting_after_a_return_creates_version_two_and_keeps_version_one(ready):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0005_drop_plan_revision'),
+        ('plans', '0006_month_sealed_and_returned'),
     ]
 
     operations = [
