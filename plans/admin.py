@@ -250,9 +250,11 @@ class PlanItemAdmin(CentreDoorsAdmin, ApostropheSearchMixin, SimpleHistoryAdmin)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.base_fields["order"].required = False
-        if obj is None:  # a new item: empty, so that it is placed by its number
-            form.base_fields["order"].initial = None
+        order = form.base_fields.get("order")  # absent for those who only read
+        if order is not None:
+            order.required = False
+            if obj is None:  # a new item: empty, so that it is placed by its number
+                order.initial = None
         return form
 
     def save_model(self, request, obj, form, change) -> None:

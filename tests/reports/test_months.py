@@ -16,7 +16,7 @@ from .conftest import note_everything_behind
 @pytest.fixture(autouse=True)
 def quick_submission(monkeypatch):
     """A stand-in PDF: these tests are about the months, the PDF is tested in test_pdf."""
-    monkeypatch.setattr("reports.workflow.render_pdf", lambda table, on: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("reports.workflow.render_pdf", lambda table, **kwargs: b"%PDF-1.7 stand-in")
 
 
 def _send(world):

@@ -107,7 +107,7 @@ def test_a_sent_version_holding_control_characters_downloads_and_opens(client, w
     # Sent before notes were cleaned on the way in: the frozen table holds them as typed.
     from reports.workflow import do_submit
 
-    monkeypatch.setattr("reports.workflow.render_pdf", lambda table, on: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("reports.workflow.render_pdf", lambda table, **kwargs: b"%PDF-1.7 stand-in")
     note_everything_behind(world.plan, 1, world.users["manager"])
     version = do_submit(world.plan, 1, acting_user=world.users["manager"])
     index = next(i for i, row in enumerate(version.table["rows"]) if row["indicator_id"] is not None)
