@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef
 
 from services.models import Service
 
 from .clock import today
 from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
-from .locks import MonthState, month_state
+from .locks import MonthState, lock_date, month_state
 from .models import Actual, Indicator, MonthCompletion, MonthLock, Plan, PlanItem, Section
 
 
@@ -31,15 +32,79 @@ def month_states(plan: Plan) -> dict[int, MonthState]:
 
 
 def month_state_of(plan: Plan, month: int) -> MonthState:
-    decision = MonthLock.objects.filter(plan=plan, month=month).values_list("state", flat=True).first()
-    return month_state(
-        plan.year, month, today=today(), lock_day=plan.organization.entry_lock_day, decision=decision
+    return entry_window(plan, month).state
+
+
+@dataclass(frozen=True)
+class EntryWindow:
+    """A month's state for entry, with the dates that explain it to the person entering."""
+
+    state: MonthState
+    first_day: datetime.date
+    # The last day the month is open by the calendar (the centre's lock day of the next month).
+    lock_date: datetime.date
+    # Whether a manager's (or a submitted report's) decision, taken at `decided_at`, overrides it.
+    decided: bool = False
+    decided_at: datetime.datetime | None = None
+
+
+def entry_window(plan: Plan, month: int) -> EntryWindow:
+    """The month's state and its dates, in one query. Reads `plan.organization`."""
+    decision = MonthLock.objects.filter(plan=plan, month=month).values_list("state", "changed_at").first()
+    state, decided_at = decision or (None, None)
+    lock_day = plan.organization.entry_lock_day
+    return EntryWindow(
+        state=month_state(plan.year, month, today=today(), lock_day=lock_day, decision=state),
+        first_day=datetime.date(plan.year, month, 1),
+        lock_date=lock_date(plan.year, month, lock_day),
+        decided=state is not None,
+        decided_at=decided_at,
     )
+
+
+def landing_month(plan: Plan, service: Service) -> tuple[Plan, int]:
+    """The plan and month a service's people land on, given the centre's plan of this year (else
+    its latest): this month, except that until the previous month's lock day they land on that
+    month while it is open and the service has not marked it complete (on 3 April: March).
+
+    Reads `plan.organization`; two or three queries."""
+    on = today()
+    if plan.year != on.year:
+        return plan, 12 if plan.year < on.year else 1
+    previous_plan: Plan | None = plan
+    previous = on.month - 1
+    if previous == 0:
+        previous_plan = (
+            Plan.objects.select_related("organization")
+            .filter(organization_id=plan.organization_id, year=on.year - 1)
+            .first()
+        )
+        previous = 12
+    if previous_plan is not None:
+        window = entry_window(previous_plan, previous)
+        if (
+            window.state.is_open
+            and on <= window.lock_date
+            and not MonthCompletion.objects.filter(
+                plan=previous_plan, month=previous, service=service
+            ).exists()
+        ):
+            return previous_plan, previous
+    return plan, on.month
 
 
 def month_is_open(plan: Plan, month: int) -> bool:
     """Whether figures of `month` may be entered or corrected now."""
     return month_state_of(plan, month).is_open
+
+
+def lacks_figure(item: PlanItem, *, own: bool, anyone: bool) -> bool:
+    """Whether a service still owes the month's figure of an item's indicator, given whether it
+    entered one itself (`own`) and whether any service did (`anyone`). An item shared by all
+    services is answered once any of them has entered it: it is not missing for every other."""
+    if own:
+        return False
+    return not (item.all_services and anyone)
 
 
 @dataclass(frozen=True)
@@ -92,6 +157,11 @@ class EntryPageRow:
             value=own.value if own else None,
             note=own.note if own else "",
         )
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the row still lacks the month's figure (see `lacks_figure`)."""
+        return lacks_figure(self.item, own=self.own is not None, anyone=self.figures.entered_in_month)
 
     @property
     def others_in_month(self) -> int:
@@ -151,7 +221,7 @@ class ServiceMonth:
 
 def month_overview(plan: Plan, month: int) -> list[ServiceMonth]:
     """For each service of the plan's centre: completed or not, and its indicators with no figure
-    for the month yet. Five queries."""
+    for the month yet (a shared item entered by any service is missing for none). Five queries."""
     services = list(plan.organization.services.all())
     indicators = list(plan_indicators(plan).prefetch_related("item__services"))
     entered = set(
@@ -161,18 +231,46 @@ def month_overview(plan: Plan, month: int) -> list[ServiceMonth]:
     )
     completions = MonthCompletion.objects.filter(plan=plan, month=month).select_related("completed_by")
     completions = {completion.service_id: completion for completion in completions}
+    entered_by_anyone = {indicator_id for indicator_id, _service_id in entered}
     overview = []
     for service in services:
         own = [indicator for indicator in indicators if indicator.item.is_answered_by(service)]
+        missing = [
+            indicator
+            for indicator in own
+            if lacks_figure(
+                indicator.item,
+                own=(indicator.pk, service.pk) in entered,
+                anyone=indicator.pk in entered_by_anyone,
+            )
+        ]
         overview.append(
             ServiceMonth(
-                service=service,
-                completion=completions.get(service.pk),
-                expected=len(own),
-                missing=[indicator for indicator in own if (indicator.pk, service.pk) not in entered],
+                service=service, completion=completions.get(service.pk), expected=len(own), missing=missing
             )
         )
     return overview
+
+
+@dataclass(frozen=True)
+class EmptyRows:
+    """A service's rows of a month that still have no figure, out of all its rows."""
+
+    indicators: list[Indicator]
+    total: int
+
+
+def empty_rows(plan: Plan, month: int, service: Service) -> EmptyRows:
+    """The service's indicators with no figure for the month yet (see `lacks_figure`). One query."""
+    in_month = Actual.objects.filter(indicator_id=OuterRef("pk"), month=month)
+    indicators = plan_indicators(plan, services=[service]).annotate(
+        own=Exists(in_month.filter(service=service)), anyone=Exists(in_month)
+    )
+    indicators = list(indicators)
+    return EmptyRows(
+        indicators=[i for i in indicators if lacks_figure(i.item, own=i.own, anyone=i.anyone)],
+        total=len(indicators),
+    )
 
 
 @dataclass(frozen=True)
