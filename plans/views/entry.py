@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,7 +49,6 @@ from ..selectors import (
     indicator_history,
     month_completion,
     month_overview,
-    month_state_of,
 )
 
 NOT_ON_PAGE = gettext_lazy("The form names figures that are not on this page. Nothing was saved.")
@@ -97,7 +97,7 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
         if not may_enter:
             raise PermissionDenied
         if not state.is_open:
-            return _refuse(request, window_message(window))
+            return _refuse(request, _window_message(window))
         # The page's figures are read only if it is shown again (a save that succeeds redirects).
         form_rows = entry_form_rows(plan, service_obj)
         form = MonthEntryForm(request.POST, rows=form_rows)
@@ -137,7 +137,7 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
             "month": month,
             "month_name": month_name(month),
             "state": state,
-            "window_message": window_message(window),
+            "window_message": _window_message(window),
             "editable": may_enter and state.is_open,
             "rows": page_rows,
             "conflicts": bool(conflicts),
@@ -163,19 +163,28 @@ def _say_saved(request: HttpRequest, changes: int) -> None:
         messages.info(request, _("Nothing had changed; nothing was saved."))
 
 
-def _refused_rows(page_rows: list[tuple[EntryPageRow, EntryRowFields, Conflict | None]]) -> list[dict]:
-    """The rows a refused save could not take, in page order, each with what is wrong with it."""
+@dataclass(frozen=True)
+class RefusedRow:
+    """A row a refused save could not take, as the list at the top of the page names it."""
+
+    row: EntryPageRow
+    name: str
+    error: str
+
+
+def _refused_rows(page_rows: list[tuple[EntryPageRow, EntryRowFields, Conflict | None]]) -> list[RefusedRow]:
+    """The rows a refused save could not take, in page order, each with (the first of) what is wrong."""
     refused = []
     for row, fields, conflict in page_rows:
         errors = [*fields.value.errors, *fields.was.errors, *fields.note.errors]
         if conflict is not None:
             errors.insert(0, _("changed meanwhile by %(who)s") % {"who": conflict.changed_by or "?"})
         if errors:
-            refused.append({"row": row, "name": row.form_row.name, "error": errors[0]})
+            refused.append(RefusedRow(row=row, name=row.form_row.name, error=str(errors[0])))
     return refused
 
 
-def window_message(window: EntryWindow) -> str:
+def _window_message(window: EntryWindow) -> str:
     """Until when the month is open for entry, or since when (and why) it is closed."""
     if window.state == MonthState.FUTURE:
         return _("This month has not begun yet: it opens for entry on %(date)s.") % {
@@ -225,7 +234,7 @@ def complete(request: HttpRequest, year: int, month: int, service: int) -> HttpR
         else:
             do_complete_month(plan, month, service_obj, acting_user=request.user)
     except MonthClosed:
-        return _refuse(request, window_message(entry_window(plan, month)))
+        return _refuse(request, _window_message(entry_window(plan, month)))
     if withdraw:
         messages.success(
             request, _("%(service)s's month is no longer marked complete.") % {"service": service_obj}
@@ -242,8 +251,9 @@ def _confirm_complete(
 ) -> HttpResponse:
     """The step before marking a month complete while rows are empty: how many, which, and a
     checkbox saying so. A page of its own, so that it needs no script."""
-    if not month_state_of(plan, month).is_open:
-        return _refuse(request, window_message(entry_window(plan, month)))
+    window = entry_window(plan, month)
+    if not window.state.is_open:
+        return _refuse(request, _window_message(window))
     return render(
         request,
         "plans/entry/confirm_complete.html",
@@ -280,7 +290,7 @@ def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
     action = request.POST.get("action")
     window = entry_window(plan, month)
     if window.state == MonthState.FUTURE:
-        return _refuse(request, window_message(window))
+        return _refuse(request, _window_message(window))
     if action not in ("reopen", "close"):
         return _refuse(request, _("Unknown action."), 400)
     form = ReasonForm(request.POST)
@@ -324,7 +334,7 @@ def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "month": month,
             "month_name": month_name(month),
             "state": state,
-            "window_message": window_message(window),
+            "window_message": _window_message(window),
             "services": month_overview(plan, month),
             "events": list(events.order_by("-created_at", "-pk")[:20]),
             "may_lock": access.manages(plan.organization_id),
