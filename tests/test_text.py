@@ -1,4 +1,4 @@
-"""Typed and pasted text made fit to store (akm_plan.text) and numbers read from requests (akm_plan.params)."""
+"""Typed and pasted text made fit to store (akm_plan.text); numbers read from requests (akm_plan.params)."""
 
 import pytest
 from django.core.exceptions import BadRequest, ValidationError
