@@ -8,29 +8,24 @@ from django.shortcuts import redirect, render
 
 from plans.clock import today
 from plans.models import Plan
+from plans.selectors import landing_month
 from services.access import access_for
 
 
 def _landing_plan(organization_ids: set[int]) -> Plan | None:
     """This year's plan of the person's centre, or else its latest."""
-    plans = Plan.objects.filter(organization_id__in=organization_ids)
+    plans = Plan.objects.filter(organization_id__in=organization_ids).select_related("organization")
     return (
         plans.filter(year=today().year).order_by("organization_id").first()
         or plans.order_by("-year", "organization_id").first()
     )
 
 
-def _landing_month(plan: Plan) -> int:
-    on = today()
-    if plan.year == on.year:
-        return on.month
-    return 12 if plan.year < on.year else 1
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Managers go to the centre dashboard, staff and heads to their (first) service's month,
-    reviewers to the reports; anyone else is told they have nothing to do here."""
+    """Managers go to the centre dashboard, staff and heads to their (first) service's month to
+    report (see plans.selectors.landing_month), reviewers to the reports; anyone else is told
+    they have nothing to do here."""
     access = access_for(request)
     if access.is_manager:
         plan = _landing_plan(access.managed_centre_ids)
@@ -42,7 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
         for service in services:
             plan = _landing_plan({service.organization_id})
             if plan is not None:
-                return redirect("plans:entry", year=plan.year, month=_landing_month(plan), service=service.pk)
+                plan, month = landing_month(plan, service)
+                return redirect("plans:entry", year=plan.year, month=month, service=service.pk)
     if access.is_reviewer:
         return redirect("reports:list")
     return render(request, "home.html")

@@ -129,11 +129,17 @@ def progress_bar(percent: float | None, expected_percent: float | None, status: 
     return _svg(width, height, label, body, "progress")
 
 
-def status_summary(counts: Mapping[Status, int], *, prefix: str = "st", width: int = 560) -> SafeString:
-    """A horizontal bar split by status, each part patterned and counted, with a legend."""
+def status_summary(
+    counts: Mapping[Status, int],
+    *,
+    prefix: str = "st",
+    width: int = 560,
+    order: Sequence[Status] = tuple(STATUS_ORDER),
+) -> SafeString:
+    """A horizontal bar split by status (in `order`), each part patterned and counted, with a legend."""
     total = sum(counts.values())
     bar_height, legend_row = 28, 20
-    present = [status for status in STATUS_ORDER if counts.get(status)]
+    present = [status for status in order if counts.get(status)]
     columns = 3
     rows = max(1, -(-len(present) // columns))
     height = bar_height + 12 + rows * legend_row

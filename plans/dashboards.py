@@ -23,48 +23,36 @@ from .pacing import DeadlineKind, Status, Window, expected_amount
 ATTENTION = (Status.OVERDUE, Status.BEHIND)
 
 
+# The order a dashboard counts in: what needs acting on first.
+HEADLINE = (Status.BEHIND, Status.OVERDUE, Status.ON_TRACK, Status.DONE, Status.NOT_STARTED, Status.NO_TARGET)
+
+
 @dataclass(frozen=True)
 class Summary:
-    """How a set of indicators stands: counts by status, and progress free of units.
+    """How a set of indicators stands: how many are in each status.
 
-    Indicators are measured in different units, so progress is the average share of each
-    target done (each capped at 100 %), against the average share the pace expects.
+    Counts, not an average of shares done: an average lets a few small items done make up for
+    the volume indicators (visitors, loans) that are behind.
     """
 
     counts: dict[Status, int]
-    done_percent: float | None
-    expected_percent: float | None
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
     @property
-    def status(self) -> Status:
-        """The status the progress bar is drawn in: where the average stands against the pace."""
-        if self.done_percent is None or self.expected_percent is None:
-            return Status.NO_TARGET
-        if self.done_percent >= 100:
-            return Status.DONE
-        if self.done_percent < self.expected_percent:
-            return Status.BEHIND
-        return Status.ON_TRACK
+    def attention(self) -> int:
+        """How many are behind or overdue."""
+        return sum(self.counts.get(status, 0) for status in ATTENTION)
+
+    def in_order(self) -> list[tuple[Status, int]]:
+        """Every status with its count (0 included), in the dashboard's order."""
+        return [(status, self.counts.get(status, 0)) for status in HEADLINE]
 
 
 def summarize(figures: Iterable[Figures]) -> Summary:
-    counts: Counter[Status] = Counter()
-    done_shares: list[float] = []
-    expected_shares: list[float] = []
-    for figure in figures:
-        counts[figure.status] += 1
-        if figure.annual_target:
-            done_shares.append(min(figure.done_to_date / figure.annual_target, 1.0))
-            expected_shares.append(min((figure.expected or 0) / figure.annual_target, 1.0))
-    return Summary(
-        counts=dict(counts),
-        done_percent=100 * sum(done_shares) / len(done_shares) if done_shares else None,
-        expected_percent=100 * sum(expected_shares) / len(expected_shares) if expected_shares else None,
-    )
+    return Summary(counts=dict(Counter(figure.status for figure in figures)))
 
 
 @dataclass(frozen=True)
@@ -225,7 +213,8 @@ def build_dashboard(
                 f,
                 services,
                 url=f"{indicator_url(f.indicator.pk)}?month={month}",
-                entry_links=[EntryLink(s, entry_url(s.pk)) for s in services],
+                # Straight to the row on the entry page.
+                entry_links=[EntryLink(s, f"{entry_url(s.pk)}#row-{f.indicator.pk}") for s in services],
             )
         )
 

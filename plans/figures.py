@@ -39,6 +39,8 @@ class Figures:
     last_entry_at: datetime.datetime | None
     # What each service did since January, by service id (services that entered nothing absent).
     done_by_service: dict[int, int] = field(default_factory=dict)
+    # Whether any service has a figure (0 included) for `month` itself.
+    entered_in_month: bool = False
 
     @property
     def item(self) -> PlanItem:
@@ -125,6 +127,7 @@ def _figures(indicators: list[Indicator], month: int, scope: Q) -> list[Figures]
     done: dict[int, dict[str, int]] = defaultdict(lambda: {"month": 0, "quarter": 0, "year": 0})
     by_service: dict[int, dict[int, int]] = defaultdict(dict)
     last_entry: dict[int, datetime.datetime] = {}
+    entered_in_month: set[int] = set()
     rows = (
         Actual.objects.filter(scope, month__lte=month)
         .values("indicator_id", "service_id")
@@ -142,6 +145,8 @@ def _figures(indicators: list[Indicator], month: int, scope: Q) -> list[Figures]
         totals["quarter"] += row["quarter"] or 0
         totals["month"] += row["month"] or 0
         by_service[row["indicator_id"]][row["service_id"]] = row["year"]
+        if row["month"] is not None:  # a sum over no figure of the month is NULL, a 0 is a figure
+            entered_in_month.add(row["indicator_id"])
         if row["indicator_id"] not in last_entry or row["last"] > last_entry[row["indicator_id"]]:
             last_entry[row["indicator_id"]] = row["last"]
 
@@ -162,6 +167,7 @@ def _figures(indicators: list[Indicator], month: int, scope: Q) -> list[Figures]
                 status=status(indicator.annual_target, totals["year"], window, month),
                 last_entry_at=last_entry.get(indicator.pk),
                 done_by_service=by_service.get(indicator.pk, {}),
+                entered_in_month=indicator.pk in entered_in_month,
             )
         )
     return figures

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef
 
 from services.models import Service
 
 from .clock import today
 from .deadlines import ROMAN_QUARTERS
 from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
-from .locks import Decision, MonthState, month_state, quarter_months
+from .locks import Decision, MonthState, lock_date, month_state, quarter_months
 from .models import Actual, Indicator, MonthCompletion, MonthLock, Plan, PlanItem, Section
 
 
@@ -32,10 +33,7 @@ def month_states(plan: Plan) -> dict[int, MonthState]:
 
 
 def month_state_of(plan: Plan, month: int) -> MonthState:
-    decision = MonthLock.objects.filter(plan=plan, month=month).values_list("state", flat=True).first()
-    return month_state(
-        plan.year, month, today=today(), lock_day=plan.organization.entry_lock_day, decision=decision
-    )
+    return entry_window(plan, month).state
 
 
 @dataclass(frozen=True)
@@ -81,33 +79,84 @@ def returned_quarters(plan: Plan) -> list[ReturnedQuarter]:
 
 
 @dataclass(frozen=True)
-class MonthStanding:
-    """A month's state today, and why it is open again when a returned report reopened it."""
+class EntryWindow:
+    """A month's state for entry, with the dates that explain it to the person entering."""
 
     state: MonthState
-    returned: ReturnedQuarter | None
+    first_day: datetime.date
+    # The last day the month is open by the calendar (the centre's lock day of the next month).
+    lock_date: datetime.date
+    # Whether a manager's (or a submitted report's) decision, taken at `decided_at`, overrides it.
+    decided: bool = False
+    decided_at: datetime.datetime | None = None
+    # Set while the month is open because the region returned its quarter's report.
+    returned: ReturnedQuarter | None = None
 
 
-def month_standing(plan: Plan, month: int) -> MonthStanding:
-    """The month's state and, if the region's return of its report is why it is open, that return.
-    One query, as month_state_of."""
+def entry_window(plan: Plan, month: int) -> EntryWindow:
+    """The month's state and its dates, and the return that reopened it if one did; one query.
+    Reads `plan.organization`."""
     lock = MonthLock.objects.filter(plan=plan, month=month).select_related("changed_by").first()
+    lock_day = plan.organization.entry_lock_day
     state = month_state(
-        plan.year,
-        month,
-        today=today(),
-        lock_day=plan.organization.entry_lock_day,
-        decision=lock.state if lock else None,
+        plan.year, month, today=today(), lock_day=lock_day, decision=lock.state if lock else None
     )
     returned = None
     if lock is not None and lock.state == Decision.RETURNED and state.is_open:
         returned = _returned([lock])[0]
-    return MonthStanding(state=state, returned=returned)
+    return EntryWindow(
+        state=state,
+        first_day=datetime.date(plan.year, month, 1),
+        lock_date=lock_date(plan.year, month, lock_day),
+        decided=lock is not None,
+        decided_at=lock.changed_at if lock else None,
+        returned=returned,
+    )
+
+
+def landing_month(plan: Plan, service: Service) -> tuple[Plan, int]:
+    """The plan and month a service's people land on, given the centre's plan of this year (else
+    its latest): this month, except that until the previous month's lock day they land on that
+    month while it is open and the service has not marked it complete (on 3 April: March).
+
+    Reads `plan.organization`; two or three queries."""
+    on = today()
+    if plan.year != on.year:
+        return plan, 12 if plan.year < on.year else 1
+    previous_plan: Plan | None = plan
+    previous = on.month - 1
+    if previous == 0:
+        previous_plan = (
+            Plan.objects.select_related("organization")
+            .filter(organization_id=plan.organization_id, year=on.year - 1)
+            .first()
+        )
+        previous = 12
+    if previous_plan is not None:
+        window = entry_window(previous_plan, previous)
+        if (
+            window.state.is_open
+            and on <= window.lock_date
+            and not MonthCompletion.objects.filter(
+                plan=previous_plan, month=previous, service=service
+            ).exists()
+        ):
+            return previous_plan, previous
+    return plan, on.month
 
 
 def month_is_open(plan: Plan, month: int) -> bool:
     """Whether figures of `month` may be entered or corrected now."""
     return month_state_of(plan, month).is_open
+
+
+def lacks_figure(item: PlanItem, *, own: bool, anyone: bool) -> bool:
+    """Whether a service still owes the month's figure of an item's indicator, given whether it
+    entered one itself (`own`) and whether any service did (`anyone`). An item shared by all
+    services is answered once any of them has entered it: it is not missing for every other."""
+    if own:
+        return False
+    return not (item.all_services and anyone)
 
 
 @dataclass(frozen=True)
@@ -160,6 +209,11 @@ class EntryPageRow:
             value=own.value if own else None,
             note=own.note if own else "",
         )
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the row still lacks the month's figure (see `lacks_figure`)."""
+        return lacks_figure(self.item, own=self.own is not None, anyone=self.figures.entered_in_month)
 
     @property
     def others_in_month(self) -> int:
@@ -219,7 +273,7 @@ class ServiceMonth:
 
 def month_overview(plan: Plan, month: int) -> list[ServiceMonth]:
     """For each service of the plan's centre: completed or not, and its indicators with no figure
-    for the month yet. Five queries."""
+    for the month yet (a shared item entered by any service is missing for none). Five queries."""
     return months_overview(plan, [month])[month]
 
 
@@ -237,6 +291,7 @@ def months_overview(plan: Plan, months: Sequence[int]) -> dict[int, list[Service
             "month", "indicator_id", "service_id"
         )
     )
+    entered_by_anyone = {(month, indicator_id) for month, indicator_id, _service_id in entered}
     completions = MonthCompletion.objects.filter(plan=plan, month__in=months).select_related("completed_by")
     completions = {(completion.month, completion.service_id): completion for completion in completions}
     answered = {
@@ -252,13 +307,38 @@ def months_overview(plan: Plan, months: Sequence[int]) -> dict[int, list[Service
                 missing=[
                     indicator
                     for indicator in answered[service.pk]
-                    if (month, indicator.pk, service.pk) not in entered
+                    if lacks_figure(
+                        indicator.item,
+                        own=(month, indicator.pk, service.pk) in entered,
+                        anyone=(month, indicator.pk) in entered_by_anyone,
+                    )
                 ],
             )
             for service in services
         ]
         for month in months
     }
+
+
+@dataclass(frozen=True)
+class EmptyRows:
+    """A service's rows of a month that still have no figure, out of all its rows."""
+
+    indicators: list[Indicator]
+    total: int
+
+
+def empty_rows(plan: Plan, month: int, service: Service) -> EmptyRows:
+    """The service's indicators with no figure for the month yet (see `lacks_figure`). One query."""
+    in_month = Actual.objects.filter(indicator_id=OuterRef("pk"), month=month)
+    indicators = plan_indicators(plan, services=[service]).annotate(
+        own=Exists(in_month.filter(service=service)), anyone=Exists(in_month)
+    )
+    indicators = list(indicators)
+    return EmptyRows(
+        indicators=[i for i in indicators if lacks_figure(i.item, own=i.own, anyone=i.anyone)],
+        total=len(indicators),
+    )
 
 
 @dataclass(frozen=True)
@@ -275,7 +355,7 @@ class Change:
 
     @property
     def action(self) -> str:
-        """"entered" (no figure before), "removed" (none after) or "changed"."""
+        """ "entered" (no figure before), "removed" (none after) or "changed"."""
         if self.old_value is None:
             return "entered"
         return "removed" if self.new_value is None else "changed"

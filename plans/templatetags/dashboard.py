@@ -22,7 +22,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from .. import charts
-from ..dashboards import DashboardRow, Summary
+from ..dashboards import DashboardRow
 from ..figures import Figures
 
 register = template.Library()
@@ -32,17 +32,9 @@ TITLE_CHARS = 90
 
 
 @register.simple_tag
-def progress_bar(figures: Figures | Summary) -> SafeString:
-    """The bar of done against target with its expected-by-now marker (see plans.charts)."""
-    if isinstance(figures, Summary):
-        return charts.progress_bar(figures.done_percent, figures.expected_percent, figures.status)
+def progress_bar(figures: Figures) -> SafeString:
+    """An indicator's bar of done against target with its expected-by-now marker (see plans.charts)."""
     return charts.progress_bar(figures.percent, figures.expected_percent, figures.status)
-
-
-@register.filter
-def count_of(counts: dict, status: str) -> int:
-    """How many indicators of a summary have this status (0 when none)."""
-    return counts.get(status, 0)
 
 
 def _e(value: object) -> str:
@@ -70,7 +62,8 @@ def _who(row: DashboardRow, service_entry_url: str | None) -> str:
     # Translated outside the f-strings: xgettext does not look inside them.
     if service_entry_url:
         text = gettext("Enter the figure")
-        return f'<a class="entry-link" href="{_e(service_entry_url)}">{_e(text)}</a>'
+        url = f"{service_entry_url}#row-{row.figures.indicator.pk}"
+        return f'<a class="entry-link" href="{_e(url)}">{_e(text)}</a>'
     if not row.entry_links:
         text = gettext("No service named")
         return f'<span class="muted">{_e(text)}</span>'
@@ -119,21 +112,34 @@ def indicator_rows(rows: Sequence[DashboardRow]) -> SafeString:
     return mark_safe("".join(parts))
 
 
+def _labels(*texts: str) -> list[str]:
+    """Cell labels a phone shows on each card (the table's header is hidden there), escaped once."""
+    return [_e(text) for text in texts]
+
+
 @register.simple_tag
 def attention_rows(rows: Iterable[DashboardRow], service_entry_url: str | None = None) -> SafeString:
     """The rows of the list of indicators behind or overdue."""
+    done, expected, target, short, who = _labels(
+        gettext("Done"),
+        gettext("Expected"),
+        gettext("Target"),
+        gettext("Short by"),
+        gettext("Responsible · enter the figure"),
+    )
     parts = []
     for row in rows:
         f, url = row.figures, _e(row.url)
         parts.append(
-            f'<tr class="row-{_e(f.status)}"><td><a href="{url}">{_e(f.item.number)}</a></td>'
+            f'<tr class="row-{_e(f.status)}"><td class="no"><a href="{url}">{_e(f.item.number)}</a></td>'
             f'<td class="what"><a href="{url}">{_title(f)}</a>'
             f' <span class="muted">({_e(f.item.unit)})</span></td>'
-            f"<td>{_status(f)}</td>"
-            f'<td class="num"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
-            f'<td class="num">{_e(f.expected)}</td><td class="num">{_e(f.annual_target)}</td>'
-            f'<td class="num">{_e(row.shortfall)}</td>'
-            f'<td class="who">{_who(row, service_entry_url)}</td></tr>'
+            f'<td class="state">{_status(f)}</td>'
+            f'<td class="num" data-label="{done}"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
+            f'<td class="num" data-label="{expected}">{_e(f.expected)}</td>'
+            f'<td class="num" data-label="{target}">{_e(f.annual_target)}</td>'
+            f'<td class="num short" data-label="{short}">{_e(row.shortfall)}</td>'
+            f'<td class="who" data-label="{who}">{_who(row, service_entry_url)}</td></tr>'
         )
     return mark_safe("".join(parts))
 
@@ -141,15 +147,18 @@ def attention_rows(rows: Iterable[DashboardRow], service_entry_url: str | None =
 @register.simple_tag
 def due_rows(rows: Iterable[DashboardRow], service_entry_url: str | None = None) -> SafeString:
     """The rows of the list of indicators falling due soon."""
+    deadline, done, target, who = _labels(
+        gettext("Deadline"), gettext("Done"), gettext("Target"), gettext("Responsible · enter the figure")
+    )
     parts = []
     for row in rows:
         f, url = row.figures, _e(row.url)
         parts.append(
-            f'<tr><td><a href="{url}">{_e(f.item.number)}</a></td>'
+            f'<tr><td class="no"><a href="{url}">{_e(f.item.number)}</a></td>'
             f'<td class="what"><a href="{url}">{_title(f)}</a></td>'
-            f"<td>{_e(f.item.deadline.text)}</td>"
-            f'<td class="num"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
-            f'<td class="num">{_e(f.annual_target)}</td>'
-            f'<td class="who">{_who(row, service_entry_url)}</td></tr>'
+            f'<td data-label="{deadline}">{_e(f.item.deadline.text)}</td>'
+            f'<td class="num" data-label="{done}"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
+            f'<td class="num" data-label="{target}">{_e(f.annual_target)}</td>'
+            f'<td class="who" data-label="{who}">{_who(row, service_entry_url)}</td></tr>'
         )
     return mark_safe("".join(parts))

@@ -15,7 +15,7 @@ from services.models import Service
 
 from .. import charts
 from ..clock import today
-from ..dashboards import Dashboard, build_dashboard, centre_plans, default_month
+from ..dashboards import HEADLINE, Dashboard, build_dashboard, centre_plans, default_month
 from ..figures import indicator_figures, monthly_series
 from ..models import Actual, Indicator, Plan
 from ..pacing import Status
@@ -77,7 +77,7 @@ def _dashboard_content(filters: dict, dashboard: Dashboard, chart_prefix: str, *
         **also,
         "dashboard": dashboard,
         "rows": dashboard.listed(filters["status_filter"]),
-        "status_chart": charts.status_summary(dashboard.summary.counts, prefix=chart_prefix),
+        "status_chart": charts.status_summary(dashboard.summary.counts, prefix=chart_prefix, order=HEADLINE),
     }
 
 
@@ -170,12 +170,15 @@ def _indicator_content(indicator_obj: Indicator, month: int, services: list[Serv
     if services is not None:
         entries = entries.filter(service__in=services)
     entries = list(entries.order_by("month", "service__order"))
+    # Months that have not begun have no figures yet: blank, not 0 (their pace still shows).
+    on = today()
+    begun = [(plan.year, number) <= (on.year, on.month) for number in range(1, 13)]
     months = [
         {
             "number": number,
             "name": MONTHS[number],
-            "done": series.done[number - 1],
-            "cumulative": since_january[number - 1],
+            "done": series.done[number - 1] if begun[number - 1] else None,
+            "cumulative": since_january[number - 1] if begun[number - 1] else None,
             "expected": series.expected[number - 1],
             "pace": pace[number - 1],
             "entries": [entry for entry in entries if entry.month == number],

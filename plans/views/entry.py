@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -31,17 +36,20 @@ from ..entry import (
     do_save_month,
     do_withdraw_completion,
 )
-from ..forms import MonthEntryForm, ReasonForm, with_current_values
+from ..forms import EntryRowFields, MonthEntryForm, ReasonForm, with_current_values
 from ..locks import MonthState
 from ..models import Indicator, MonthEvent, Plan
 from ..selectors import (
+    EmptyRows,
+    EntryPageRow,
+    EntryWindow,
+    empty_rows,
     entry_form_rows,
     entry_rows,
+    entry_window,
     indicator_history,
     month_completion,
     month_overview,
-    month_standing,
-    month_state_of,
 )
 
 NOT_ON_PAGE = gettext_lazy("The form names figures that are not on this page. Nothing was saved.")
@@ -88,8 +96,8 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
     if not access.can_read_entries(service_obj):
         raise PermissionDenied
     plan = _plan(service_obj.organization_id, year)
-    standing = month_standing(plan, month)
-    state = standing.state
+    window = entry_window(plan, month)
+    state = window.state
     may_enter = access.can_enter(service_obj)
     status = 200
     conflicts: dict[int, Conflict] = {}
@@ -98,7 +106,7 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
         if not may_enter:
             raise PermissionDenied
         if not state.is_open:
-            return _refuse(request, _closed_message(state))
+            return _refuse(request, _window_message(window))
         # The page's figures are read only if it is shown again (a save that succeeds redirects).
         form_rows = entry_form_rows(plan, service_obj)
         form = MonthEntryForm(request.POST, rows=form_rows)
@@ -127,6 +135,7 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
     if form is None:
         form = MonthEntryForm(rows=[row.form_row for row in rows])
     completion = month_completion(plan, month, service_obj)
+    page_rows = [(row, form.row_fields(row.indicator.pk), conflicts.get(row.indicator.pk)) for row in rows]
     return render(
         request,
         "plans/entry/month.html",
@@ -137,15 +146,14 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
             "month": month,
             "month_name": month_name(month),
             "state": state,
-            "closed_message": "" if state.is_open else _closed_message(state),
-            "returned": standing.returned,
+            "window_message": _window_message(window),
+            "returned": window.returned,
             "cannot_reopen": CANNOT_REOPEN_SEALED,
             "editable": may_enter and state.is_open,
-            "rows": [
-                (row, form.row_fields(row.indicator.pk), conflicts.get(row.indicator.pk)) for row in rows
-            ],
+            "rows": page_rows,
             "conflicts": bool(conflicts),
-            "form_errors": form.is_bound and bool(form.errors),
+            "refused_rows": _refused_rows(page_rows),
+            "empty_count": sum(1 for row in rows if row.is_empty),
             "completion": completion,
             "may_complete": access.can_complete(service_obj) and state.is_open,
             "may_lock": access.manages(plan.organization_id) and state != MonthState.FUTURE,
@@ -166,14 +174,51 @@ def _say_saved(request: HttpRequest, changes: int) -> None:
         messages.info(request, _("Nothing had changed; nothing was saved."))
 
 
-def _closed_message(state: MonthState) -> str:
-    if state == MonthState.FUTURE:
-        return _("This month has not begun yet: nothing can be entered for it.")
-    if state == MonthState.SEALED:
+@dataclass(frozen=True)
+class RefusedRow:
+    """A row a refused save could not take, as the list at the top of the page names it."""
+
+    row: EntryPageRow
+    name: str
+    error: str
+
+
+def _refused_rows(page_rows: list[tuple[EntryPageRow, EntryRowFields, Conflict | None]]) -> list[RefusedRow]:
+    """The rows a refused save could not take, in page order, each with (the first of) what is wrong."""
+    refused = []
+    for row, fields, conflict in page_rows:
+        errors = [*fields.value.errors, *fields.was.errors, *fields.note.errors]
+        if conflict is not None:
+            errors.insert(0, _("changed meanwhile by %(who)s") % {"who": conflict.changed_by or "?"})
+        if errors:
+            refused.append(RefusedRow(row=row, name=row.form_row.name, error=str(errors[0])))
+    return refused
+
+
+def _window_message(window: EntryWindow) -> str:
+    """Until when the month is open for entry, or since when (and why) it is closed."""
+    if window.state == MonthState.FUTURE:
+        return _("This month has not begun yet: it opens for entry on %(date)s.") % {
+            "date": date_format(window.first_day)
+        }
+    decided_on = date_format(timezone.localdate(window.decided_at)) if window.decided_at else ""
+    if window.state == MonthState.SEALED:
         return str(SEALED_MESSAGE)
-    if state == MonthState.CLOSED:
-        return _("This month is closed (its quarterly report was submitted, or a manager closed it).")
-    return _("This month is closed: its lock date has passed. A manager can reopen it.")
+    if window.state == MonthState.OPEN:
+        if window.returned is not None:
+            return _("Open for entry until the report is sent again.")
+        if window.decided:
+            return _(
+                "A manager reopened this month on %(date)s: it is open for entry until it is closed again."
+            ) % {"date": decided_on}
+        return _("Open for entry until %(date)s.") % {"date": date_format(window.lock_date)}
+    if window.state == MonthState.CLOSED:
+        return _(
+            "Closed for entry since %(date)s: its quarterly report was submitted, or a manager closed it."
+        ) % {"date": decided_on}
+    return _("Closed for entry since %(date)s: its lock date has passed. A manager can reopen it.") % {
+        "date": date_format(window.lock_date + datetime.timedelta(days=1))
+    }
 
 
 @login_required
@@ -191,6 +236,12 @@ def complete(request: HttpRequest, year: int, month: int, service: int) -> HttpR
     if withdraw and not form.is_valid():
         messages.error(request, form.error_text())
         return redirect("plans:entry", year=year, month=month, service=service)
+    if not withdraw:
+        # Rows still empty are confirmed by their number: if more have emptied since, ask again.
+        empty = empty_rows(plan, month, service_obj)
+        confirmed = int_param(request.POST, "confirm_empty")
+        if empty.indicators and (confirmed is None or confirmed < len(empty.indicators)):
+            return _confirm_complete(request, plan, month, service_obj, empty)
     try:
         if withdraw:
             reason = form.cleaned_data["reason"]
@@ -198,7 +249,7 @@ def complete(request: HttpRequest, year: int, month: int, service: int) -> HttpR
         else:
             do_complete_month(plan, month, service_obj, acting_user=request.user)
     except MonthClosed:
-        return _refuse(request, _closed_message(month_state_of(plan, month)))
+        return _refuse(request, _window_message(entry_window(plan, month)))
     if withdraw:
         messages.success(
             request, _("%(service)s's month is no longer marked complete.") % {"service": service_obj}
@@ -208,6 +259,30 @@ def complete(request: HttpRequest, year: int, month: int, service: int) -> HttpR
             request, _("The month is marked complete for %(service)s.") % {"service": service_obj}
         )
     return redirect("plans:entry", year=year, month=month, service=service)
+
+
+def _confirm_complete(
+    request: HttpRequest, plan: Plan, month: int, service: Service, empty: EmptyRows
+) -> HttpResponse:
+    """The step before marking a month complete while rows are empty: how many, which, and a
+    checkbox saying so. A page of its own, so that it needs no script."""
+    window = entry_window(plan, month)
+    if not window.state.is_open:
+        return _refuse(request, _window_message(window))
+    return render(
+        request,
+        "plans/entry/confirm_complete.html",
+        {
+            "plan": plan,
+            "month": month,
+            "month_name": month_name(month),
+            "service": service,
+            "empty": empty,
+            "entry_url": reverse(
+                "plans:entry", kwargs={"year": plan.year, "month": month, "service": service.pk}
+            ),
+        },
+    )
 
 
 def _managed_centre(request: HttpRequest, access: Access) -> Organization:
@@ -228,8 +303,9 @@ def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
     centre = _managed_centre(request, access)
     plan = _plan(centre.pk, year)
     action = request.POST.get("action")
-    if month_state_of(plan, month) == MonthState.FUTURE:
-        return _refuse(request, _("This month has not begun yet: nothing can be entered for it."))
+    window = entry_window(plan, month)
+    if window.state == MonthState.FUTURE:
+        return _refuse(request, _window_message(window))
     if action not in ("reopen", "close"):
         return _refuse(request, _("Unknown action."), 400)
     form = ReasonForm(request.POST)
@@ -267,8 +343,8 @@ def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if centre is None:
         raise PermissionDenied
     plan = _plan(centre.pk, year)
-    standing = month_standing(plan, month)
-    state = standing.state
+    window = entry_window(plan, month)
+    state = window.state
     events = MonthEvent.objects.filter(plan=plan, month=month).select_related("acting_user", "service")
     return render(
         request,
@@ -278,8 +354,8 @@ def overview(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "month": month,
             "month_name": month_name(month),
             "state": state,
-            "closed_message": "" if state.is_open else _closed_message(state),
-            "returned": standing.returned,
+            "window_message": _window_message(window),
+            "returned": window.returned,
             "cannot_reopen": CANNOT_REOPEN_SEALED,
             "services": month_overview(plan, month),
             "events": list(events.order_by("-created_at", "-pk")[:20]),

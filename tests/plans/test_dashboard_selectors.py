@@ -104,14 +104,15 @@ def test_due_in_the_autumn_lists_year_long_items(empty_plan):
 
 
 @pytest.mark.django_db
-def test_summary_counts_and_averages_shares_not_units(plan_2024):
+def test_summary_counts_each_status_worst_first(plan_2024):
     figures = indicator_figures(plan_2024, 3)
     summary = summarize(figures)
     assert summary.total == len(figures)
     assert summary.counts[S.DONE] == sum(1 for f in figures if f.status == S.DONE)
-    with_target = [f for f in figures if f.annual_target]
-    average = 100 * sum(min(f.done_to_date / f.annual_target, 1) for f in with_target) / len(with_target)
-    assert summary.done_percent == pytest.approx(average)
+    assert summary.attention == sum(1 for f in figures if f.status in (S.BEHIND, S.OVERDUE))
+    order = [status for status, _count in summary.in_order()]
+    assert order == [S.BEHIND, S.OVERDUE, S.ON_TRACK, S.DONE, S.NOT_STARTED, S.NO_TARGET]
+    assert sum(count for _status, count in summary.in_order()) == len(figures)
 
 
 @pytest.mark.django_db

@@ -5,23 +5,54 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from plans.entry import do_close_quarter
+from plans.models import MonthCompletion, Plan
+
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_land_on_their_service_this_month(client, demo):
+def entry(year, month, service):
+    return reverse("plans:entry", kwargs={"year": year, "month": month, "service": service.pk})
+
+
+def test_staff_land_on_last_month_while_it_is_open_and_not_complete(client, demo):
+    # 3 April: March is open until the 5th and is the month to report.
     client.force_login(demo.users["xodim-abonement"])
-    response = client.get(reverse("home"))
-    service = demo.service("abonement").pk
-    assert response["Location"] == reverse(
-        "plans:entry", kwargs={"year": 2024, "month": 4, "service": service}
-    )
+    assert client.get(reverse("home"))["Location"] == entry(2024, 3, demo.service("abonement"))
 
 
-def test_head_lands_on_their_service_this_month(client, demo):
+def test_head_lands_on_last_month_while_it_is_open_and_not_complete(client, demo):
     client.force_login(demo.users["boshliq-kadrlar"])
-    service = demo.service("kadrlar").pk
-    expected = reverse("plans:entry", kwargs={"year": 2024, "month": 4, "service": service})
-    assert client.get(reverse("home"))["Location"] == expected
+    assert client.get(reverse("home"))["Location"] == entry(2024, 3, demo.service("kadrlar"))
+
+
+def test_staff_land_on_this_month_once_their_service_completed_the_last(client, demo):
+    service = demo.service("abonement")
+    MonthCompletion.objects.create(plan=demo.plan, month=3, service=service)
+    client.force_login(demo.users["xodim-abonement"])
+    assert client.get(reverse("home"))["Location"] == entry(2024, 4, service)
+    # Another service's mark changes nothing for this one.
+    client.force_login(demo.users["xodim-kadrlar"])
+    assert client.get(reverse("home"))["Location"] == entry(2024, 3, demo.service("kadrlar"))
+
+
+def test_staff_land_on_this_month_after_the_lock_day(client, demo, settings):
+    settings.AKM_TODAY = datetime.date(2024, 4, 6)
+    client.force_login(demo.users["xodim-abonement"])
+    assert client.get(reverse("home"))["Location"] == entry(2024, 4, demo.service("abonement"))
+
+
+def test_staff_land_on_this_month_when_the_last_was_closed_early(client, demo):
+    do_close_quarter(demo.plan, 1, acting_user=demo.users["direktor"])
+    client.force_login(demo.users["xodim-abonement"])
+    assert client.get(reverse("home"))["Location"] == entry(2024, 4, demo.service("abonement"))
+
+
+def test_in_early_january_staff_land_on_december_of_last_years_plan(client, demo, settings):
+    settings.AKM_TODAY = datetime.date(2025, 1, 3)
+    Plan.objects.create(organization=demo.district, year=2025)
+    client.force_login(demo.users["xodim-abonement"])
+    assert client.get(reverse("home"))["Location"] == entry(2024, 12, demo.service("abonement"))
 
 
 def test_staff_land_on_the_latest_plan_when_this_year_has_none(client, demo, settings):

@@ -115,7 +115,8 @@ def test_complete_month_post(client, demo, people, role):
     url = reverse(
         "plans:entry-complete", kwargs={"year": 2024, "month": 4, "service": demo.service("abonement").pk}
     )
-    response = as_role(client, people, role).post(url)
+    # April is still empty: the post confirms it (the confirmation step is tested in test_entry).
+    response = as_role(client, people, role).post(url, {"confirm_empty": "999"})
     assert response.status_code == COMPLETE_POST[role]
     assert MonthCompletion.objects.exists() == (role in {"head", "manager"})
 

@@ -16,7 +16,7 @@ from plans.entry import (
 )
 from plans.locks import Decision, MonthState, lock_date, manager_may_decide, month_state
 from plans.models import MonthEvent, MonthLock
-from plans.selectors import month_is_open, month_standing, month_states, returned_quarters
+from plans.selectors import entry_window, month_is_open, month_states, returned_quarters
 
 D = datetime.date
 
@@ -123,7 +123,7 @@ class TestDecisions:
         [returned] = returned_quarters(plan_2024)
         assert (returned.quarter, returned.quarter_roman, returned.months) == (1, "I", [1, 2, 3])
         assert (returned.comment, returned.by) == ("Tuzating", reviewer.get_full_name() or "viloyat")
-        standing = month_standing(plan_2024, 2)
+        standing = entry_window(plan_2024, 2)
         assert standing.state == MonthState.OPEN
         assert (standing.returned.quarter, standing.returned.comment) == (1, "Tuzating")
 
@@ -131,7 +131,7 @@ class TestDecisions:
         do_return_quarter(plan_2024, 1, acting_user=demo.users["viloyat"], comment="Tuzating")
         do_close_quarter(plan_2024, 1, acting_user=demo.users["direktor"])
         assert returned_quarters(plan_2024) == []
-        assert month_standing(plan_2024, 3).returned is None
+        assert entry_window(plan_2024, 3).returned is None
 
     def test_a_manager_reopening_a_month_is_not_a_return(self, plan_2024, demo):
         do_reopen_month(plan_2024, 2, acting_user=demo.users["direktor"], reason="tuzatish")
