@@ -21,7 +21,7 @@ def test_entry_page_and_its_assets_stay_within_a_quarter_second(client, demo):
     assert response["Content-Encoding"] == "gzip"
     html = gzip.decompress(response.content).decode()
     assets = re.findall(r'(?:href|src)="/static/([^"]+)"', html)
-    assert set(assets) == {"css/app.css", "css/entry.css", "js/entry.js"}  # nothing else is fetched
+    assert set(assets) == {"css/app.css", "css/entry.css", "js/entry.js", "img/favicon.svg"}  # nothing else
     weight = len(response.content) + sum(
         len(gzip.compress(Path(finders.find(path)).read_bytes())) for path in assets
     )
