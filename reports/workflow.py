@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from akm_plan.text import NUL, NUL_MESSAGE, clean_text
+from notices import events as notices
 from plans.clock import today
 from plans.entry import do_close_quarter, do_reopen_quarter
 from plans.models import Indicator, Plan
@@ -137,9 +138,10 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
     if report.first_submitted_on is None:
         report.first_submitted_on = on
     report.save(update_fields=["state", "first_submitted_on", "updated_at"])
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report, version=version, action=ReportEvent.Action.SUBMITTED, acting_user=acting_user
     )
+    notices.report_sent(report.plan, quarter, event_id=event.pk, version=number, acting_user=acting_user)
     return version
 
 
@@ -153,12 +155,15 @@ def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "
         raise ReportError(refusal % {"state": report.get_state_display()})
     report.state = Report.State.ACCEPTED
     report.save(update_fields=["state", "updated_at"])
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report,
         version=report.versions.latest("number"),
         action=ReportEvent.Action.ACCEPTED,
         comment=comment,
         acting_user=acting_user,
+    )
+    notices.report_accepted(
+        report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
     )
     return report
 
@@ -175,7 +180,7 @@ def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) ->
         raise ReportError(refusal % {"state": report.get_state_display()})
     report.state = Report.State.RETURNED
     report.save(update_fields=["state", "updated_at"])
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report,
         version=report.versions.latest("number"),
         action=ReportEvent.Action.RETURNED,
@@ -183,6 +188,9 @@ def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) ->
         acting_user=acting_user,
     )
     do_reopen_quarter(report.plan, report.quarter, acting_user=acting_user, reason=comment[:255])
+    notices.report_returned(
+        report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
+    )
     return report
 
 

@@ -11,6 +11,7 @@ without importing plans (which builds on this app).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -174,6 +175,25 @@ class Access:
         return actuals.filter(
             Q(service__organization_id__in=self.managed_centre_ids) | Q(service_id__in=self.entry_service_ids)
         )
+
+
+def audience(centre: Organization, services: Iterable[Service] = (), *, every_service: bool = False) -> Q:
+    """A filter on Membership keeping the memberships through which a person may be told about
+    `centre`: those that let them see it whole (its managers, the reviewers of the centre directly
+    above it: can_view_centre), and those of the staff and heads of the given services of it, or of
+    all of them (who read their own services' figures: can_read_entries). Whoever is told anything
+    is picked from it.
+    """
+    told = Q(role=Membership.Role.MANAGER, organization_id=centre.pk)
+    if centre.parent_id is not None:
+        told |= Q(role=Membership.Role.REVIEWER, organization_id=centre.parent_id)
+    if every_service:
+        told |= Q(role__in=Membership.SERVICE_ROLES, service__organization_id=centre.pk)
+    else:
+        service_ids = [service.pk for service in services if service.organization_id == centre.pk]
+        if service_ids:
+            told |= Q(role__in=Membership.SERVICE_ROLES, service_id__in=service_ids)
+    return told
 
 
 def _id(obj: Organization | int) -> int:
