@@ -4,6 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
+from notices.models import Notice
 from notices.reminders import run_reminders
 
 
@@ -16,5 +17,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, on=None, **options):
-        told = run_reminders(on)
-        self.stdout.write(f"Reminders: {told} notices due (each written once).")
+        before = Notice.objects.count()
+        run_reminders(on)
+        self.stdout.write(f"Reminders: {Notice.objects.count() - before} new notices.")
