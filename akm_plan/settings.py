@@ -286,6 +286,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    # The worker says what it runs at INFO (`manage.py run_huey`'s own output).
-    "loggers": {"huey": {"level": env.str("HUEY_LOG_LEVEL", default="INFO")}},
+    # The queue's worker (`manage.py run_huey`) logs through a handler of its own.
+    "loggers": {"huey": {"propagate": False}},
 }

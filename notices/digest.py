@@ -14,12 +14,11 @@ from plans.dashboards import build_dashboard, default_month
 from plans.locks import MonthState, month_state
 from plans.models import MonthLock
 from plans.pacing import Status
-from plans.selectors import month_overview
 
 from . import rules
 from .kinds import Kind, week_key
 from .messages import DIGEST_LIST
-from .reminders import _plans, already_told
+from .reminders import _plans, already_told, overview
 from .writing import Draft
 
 
@@ -35,6 +34,9 @@ def weekly_digest(on: datetime.date) -> list[Draft]:
     iso_year, week = rules.digest_week(on)
     plans = _plans(on.year)
     told = already_told(Kind.DIGEST, (week_key(iso_year, week, f"c{p.organization_id}") for p in plans))
+    plans = [plan for plan in plans if week_key(iso_year, week, f"c{plan.organization_id}") not in told]
+    if not plans:
+        return []
     previous = rules.previous_month(on)
     decisions = dict(
         MonthLock.objects.filter(plan__organization__in=[p.organization_id for p in plans], month=previous[1])
@@ -45,8 +47,6 @@ def weekly_digest(on: datetime.date) -> list[Draft]:
     for plan in plans:
         centre = plan.organization
         key = week_key(iso_year, week, f"c{centre.pk}")
-        if key in told:
-            continue
         # The month the centre's dashboard opens on (the last with figures), so both say the same.
         dashboard = build_dashboard(plan, default_month(plan, on.month))
         counts = dashboard.summary.counts
@@ -55,7 +55,7 @@ def weekly_digest(on: datetime.date) -> list[Draft]:
         if year == plan.year:
             not_entered = [
                 (sm.service.name, len(sm.missing))
-                for sm in month_overview(plan, month)
+                for sm in overview(plan, month)
                 if sm.missing and sm.completion is None
             ]
         url = reverse("plans:centre-dashboard") + f"?centre={centre.pk}"

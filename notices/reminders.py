@@ -8,8 +8,10 @@ every reminder once; subjects already reminded of are skipped before their figur
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -19,8 +21,9 @@ from django.utils.module_loading import import_string
 
 from plans.clock import today
 from plans.locks import MonthState, lock_date, month_state
-from plans.models import MonthLock, Plan
-from plans.selectors import month_overview
+from plans.models import MonthCompletion, MonthLock, Plan
+from plans.selectors import ServiceMonth, month_overview
+from services.models import Service
 
 from . import rules
 from .kinds import Kind, month_key
@@ -29,6 +32,22 @@ from .writing import Draft, write
 
 logger = logging.getLogger(__name__)
 
+# The month overviews read during one run: the lock day's reminder and the digest both need the
+# month being entered, and reading it is most of a run's time.
+_overviews: contextvars.ContextVar[dict[tuple[int, int], list[ServiceMonth]] | None] = contextvars.ContextVar(
+    "overviews", default=None
+)
+
+
+def overview(plan: Plan, month: int) -> list[ServiceMonth]:
+    """plans.selectors.month_overview, read once per plan and month within a run of the reminders."""
+    read = _overviews.get()
+    if read is None:
+        return month_overview(plan, month)
+    if (plan.pk, month) not in read:
+        read[(plan.pk, month)] = month_overview(plan, month)
+    return read[(plan.pk, month)]
+
 
 def run_reminders(on: datetime.date | None = None) -> int:
     """Write every reminder due on `on` (default today), source by source, each source's notices in
@@ -36,19 +55,25 @@ def run_reminders(on: datetime.date | None = None) -> int:
     notices the sources asked for (those already written included)."""
     on = on or today()
     told = 0
-    for path in settings.NOTICE_REMINDERS:
-        try:
-            drafts = import_string(path)(on)
-            with transaction.atomic():
-                told += write(drafts)
-        except Exception:
-            logger.exception("Reminders from %s failed on %s", path, on)
+    reading = _overviews.set({})
+    try:
+        for path in settings.NOTICE_REMINDERS:
+            try:
+                drafts = import_string(path)(on)
+                if drafts:
+                    with transaction.atomic():
+                        told += write(drafts)
+            except Exception:
+                logger.exception("Reminders from %s failed on %s", path, on)
+    finally:
+        _overviews.reset(reading)
     return told
 
 
 def already_told(kind: Kind, keys: Iterable[str]) -> set[str]:
     """The keys of `kind` someone has already been told of."""
-    return set(Notice.objects.filter(kind=kind, key__in=list(keys)).values_list("key", flat=True).distinct())
+    told = Notice.objects.filter(kind=kind, key__in=list(keys)).order_by().values_list("key", flat=True)
+    return set(told.distinct())
 
 
 def _decisions(plans: list[Plan], month: int) -> dict[int, str]:
@@ -74,17 +99,31 @@ def lock_day_coming(on: datetime.date) -> list[Draft]:
             )
         ]
         decisions = _decisions(plans, month)
+        # The services still to be reminded: not completed, not reminded by an earlier run.
+        keys: dict[int, dict[int, str]] = defaultdict(dict)
+        completed = set(
+            MonthCompletion.objects.filter(plan__in=plans, month=month).values_list("service_id", flat=True)
+        )
+        for service in Service.objects.filter(organization__in=[plan.organization_id for plan in plans]):
+            if service.pk not in completed:
+                keys[service.organization_id][service.pk] = month_key(year, month, f"s{service.pk}")
+        told = already_told(
+            Kind.LOCK_DAY, [key for by_service in keys.values() for key in by_service.values()]
+        )
         for plan in plans:
             lock_day = plan.organization.entry_lock_day
             state = month_state(year, month, today=on, lock_day=lock_day, decision=decisions.get(plan.pk))
-            if state is not MonthState.OPEN:
-                continue
-            services = {sm.service.pk: sm for sm in month_overview(plan, month) if sm.completion is None}
-            told = already_told(Kind.LOCK_DAY, (month_key(year, month, f"s{pk}") for pk in services))
-            for service_month in services.values():
+            if state is not MonthState.OPEN or told >= set(keys[plan.organization_id].values()):
+                continue  # closed, or every service was reminded by an earlier run
+            for service_month in overview(plan, month):
                 service = service_month.service
-                key = month_key(year, month, f"s{service.pk}")
-                if key in told or not service_month.expected:
+                key = keys[plan.organization_id].get(service.pk)
+                if (
+                    key is None
+                    or key in told
+                    or service_month.completion is not None
+                    or not service_month.expected
+                ):
                     continue
                 url = reverse("plans:entry", kwargs={"year": year, "month": month, "service": service.pk})
                 drafts.append(
@@ -126,7 +165,7 @@ def month_closed_incomplete(on: datetime.date) -> list[Draft]:
         )
         if key in told or state not in (MonthState.LOCKED, MonthState.CLOSED):
             continue
-        missing = [(sm.service.name, len(sm.missing)) for sm in month_overview(plan, month) if sm.missing]
+        missing = [(sm.service.name, len(sm.missing)) for sm in overview(plan, month) if sm.missing]
         if not missing:
             continue
         url = reverse("plans:entry-overview", kwargs={"year": year, "month": month}) + f"?centre={centre.pk}"

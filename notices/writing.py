@@ -8,14 +8,16 @@ delivery is queued once that transaction commits.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from plans.clock import now
-from services.access import audience
+from services.access import audience, in_audience
 from services.models import Membership, Organization, Service
 
 from .kinds import Kind
@@ -58,26 +60,38 @@ class Draft:
     leave_out_user_id: int | None = None
 
 
-def recipients(draft: Draft) -> list[Membership]:
-    """One membership per person told of `draft`, in one query."""
-    memberships = Membership.objects.filter(
-        audience(draft.centre, draft.services, every_service=draft.every_service),
-        role__in=TOLD[draft.kind],
-        user__is_active=True,
+def recipients(drafts: Sequence[Draft]) -> list[list[Membership]]:
+    """For each draft (all about one centre, of one kind), one membership per person told of it, in
+    one query."""
+    centre, kind = drafts[0].centre, drafts[0].kind
+    told = Q()
+    for draft in drafts:
+        told |= audience(centre, draft.services, every_service=draft.every_service)
+    memberships = list(
+        Membership.objects.filter(told, role__in=TOLD[kind], user__is_active=True).select_related("service")
     )
-    if draft.leave_out_user_id is not None:
-        memberships = memberships.exclude(user_id=draft.leave_out_user_id)
-    chosen: dict[int, Membership] = {}
-    for membership in sorted(memberships, key=lambda m: (ROLE_ORDER.index(m.role), m.pk)):
-        chosen.setdefault(membership.user_id, membership)
-    return list(chosen.values())
+    memberships.sort(key=lambda m: (ROLE_ORDER.index(m.role), m.pk))
+    found = []
+    for draft in drafts:
+        chosen: dict[int, Membership] = {}
+        for membership in memberships:
+            if membership.user_id != draft.leave_out_user_id and in_audience(
+                membership, centre, draft.services, every_service=draft.every_service
+            ):
+                chosen.setdefault(membership.user_id, membership)
+        found.append(list(chosen.values()))
+    return found
 
 
 def write(drafts: Sequence[Draft]) -> int:
     """Write the drafts' notices (a notice already written for the same person, kind and key is
-    left as it is) and queue their delivery for when the transaction commits. One query for each
-    draft's recipients and one insert for all. Returns how many notices were new or already there."""
+    left as it is) and queue their delivery for when the transaction commits. One query for the
+    recipients of the drafts about each centre and kind, and one insert for all. Returns how many
+    notices were new or already there."""
     written_at = now()
+    groups: dict[tuple[int, str], list[Draft]] = defaultdict(list)
+    for draft in drafts:
+        groups[(draft.centre.pk, draft.kind)].append(draft)
     notices = [
         Notice(
             recipient_id=membership.user_id,
@@ -88,8 +102,9 @@ def write(drafts: Sequence[Draft]) -> int:
             link=draft.link(membership),
             created_at=written_at,
         )
-        for draft in drafts
-        for membership in recipients(draft)
+        for group in groups.values()
+        for draft, told in zip(group, recipients(group), strict=True)
+        for membership in told
     ]
     if not notices:
         return 0

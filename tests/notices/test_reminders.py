@@ -218,3 +218,14 @@ def test_a_failing_source_does_not_stop_the_others(demo, settings):
 
 def broken_source(on):
     raise RuntimeError("a source that fails")
+
+
+def test_a_run_after_everything_was_told_reads_no_figures(demo, django_assert_max_num_queries):
+    """The hourly runs after the first find nothing new without reading any month's figures."""
+    do_complete_month(demo.plan, 3, demo.service("abonement"), acting_user=demo.users["boshliq-abonement"])
+    run_reminders(APRIL_3)
+
+    with django_assert_max_num_queries(16) as captured:
+        run_reminders(APRIL_3)
+
+    assert not [q for q in captured.captured_queries if "plans_actual" in q["sql"]]

@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from services.access import Access, audience
+from services.access import Access, audience, in_audience
 from services.models import Membership, Organization, Service
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,12 @@ def test_every_service_of_a_centre_reaches_the_people_of_each_of_them(people_eve
         if any(Access(user).can_read_entries(service) for service in demo.district.services.all())
     }
     assert told == readers
+
+
+def test_a_membership_read_is_in_an_audience_exactly_when_the_query_finds_it(people_everywhere, demo):
+    """in_audience() (the rule on a row already read) agrees with audience() (the query)."""
+    memberships = list(Membership.objects.select_related("service"))
+    for centre in Organization.objects.prefetch_related("services"):
+        for services, every in [((), False), ((), True), *(([s], False) for s in centre.services.all())]:
+            found = set(Membership.objects.filter(audience(centre, services, every_service=every)))
+            assert {m for m in memberships if in_audience(m, centre, services, every_service=every)} == found
