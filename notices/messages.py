@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import formats
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, MONTHS_ALT
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -138,7 +138,7 @@ def report_accepted(data: dict[str, Any]) -> Message:
 
 
 def digest(data: dict[str, Any]) -> Message:
-    title = _("Week %(week)s: %(centre)s") % {"week": data["week"], "centre": data["centre"]}
+    title = _("Weekly digest, week %(week)s: %(centre)s") % {"week": data["week"], "centre": data["centre"]}
     lines = [
         _("%(month)s: %(overdue)s overdue, %(behind)s behind of %(total)s indicators.")
         % {
@@ -168,7 +168,8 @@ def digest(data: dict[str, Any]) -> Message:
                 "%(count)s indicators fall due by the end of %(month)s.",
                 data["due_soon"],
             )
-            % {"count": data["due_soon"], "month": MONTHS[data["due_until"]]}
+            # The month's name as it stands in "by the end of June" (genitive in Russian).
+            % {"count": data["due_soon"], "month": MONTHS_ALT[data["due_until"]]}
         )
     return Message(title, lines)
 
