@@ -18,7 +18,7 @@ from plans.pacing import Status
 from . import rules
 from .kinds import Kind, week_key
 from .messages import DIGEST_LIST
-from .reminders import _plans, already_told, overview
+from .reminders import already_told, overview, plans_of_year
 from .writing import Draft
 
 
@@ -32,7 +32,7 @@ def entry_month(on: datetime.date, lock_day: int, decision: str | None) -> tuple
 
 def weekly_digest(on: datetime.date) -> list[Draft]:
     iso_year, week = rules.digest_week(on)
-    plans = _plans(on.year)
+    plans = plans_of_year(on.year)
     told = already_told(Kind.DIGEST, (week_key(iso_year, week, f"c{p.organization_id}") for p in plans))
     plans = [plan for plan in plans if week_key(iso_year, week, f"c{plan.organization_id}") not in told]
     if not plans:

@@ -80,7 +80,8 @@ def _decisions(plans: list[Plan], month: int) -> dict[int, str]:
     return dict(MonthLock.objects.filter(plan__in=plans, month=month).values_list("plan_id", "state"))
 
 
-def _plans(year: int) -> list[Plan]:
+def plans_of_year(year: int) -> list[Plan]:
+    """Every centre's plan of `year`, with its centre."""
     return list(Plan.objects.filter(year=year).select_related("organization").order_by("pk"))
 
 
@@ -92,7 +93,7 @@ def lock_day_coming(on: datetime.date) -> list[Draft]:
     for year, month in (rules.previous_month(on), (on.year, on.month)):
         plans = [
             plan
-            for plan in _plans(year)
+            for plan in plans_of_year(year)
             if (year, month)
             in rules.lock_day_coming(
                 on, lock_day=plan.organization.entry_lock_day, days_before=plan.organization.reminder_days
@@ -151,7 +152,7 @@ def month_closed_incomplete(on: datetime.date) -> list[Draft]:
     """To the managers of every centre whose last month closed (its lock day passed, or a decision
     closed it) with figures still missing: how many, by service."""
     year, month = rules.just_closed(on)
-    plans = _plans(year)
+    plans = plans_of_year(year)
     decisions = _decisions(plans, month)
     told = already_told(
         Kind.MONTH_INCOMPLETE, (month_key(year, month, f"c{p.organization_id}") for p in plans)
