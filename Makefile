@@ -23,9 +23,15 @@ $(VENV)/.dev-installed: requirements/dev.lock | $(VENV)/bin/python
 .env:
 	cp .env.example .env
 
+# The demo: the database, the 2024 plan and its people, today's reminders; then the site, and beside it
+# the queue's worker with its scheduler (README, "Notices"), stopped when the site stops. The worker
+# runs in a session of its own, so Ctrl-C reaches it once, from the trap, and it stops gracefully.
 run: $(VENV)/.base-installed .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py send_reminders
+	setsid $(PY) manage.py run_huey --flush-locks --max-delay 1 & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production (README, "Deploying"): DEBUG off and settings from the environment; SECRET_KEY and
@@ -83,3 +89,4 @@ bench: $(VENV)/.dev-installed .env
 	$(PY) tests/bench/reports.py
 	$(PY) tests/bench/load.py
 	$(PY) tests/bench/slowline.py
+	$(PY) tests/bench/notices.py

@@ -1,7 +1,9 @@
 """Settings for AKM Reja: one module, every deployment difference read from the environment."""
 
 import datetime
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -66,6 +68,9 @@ INSTALLED_APPS = [
     "services",
     "plans",
     "reports",
+    "notices",
+    # The task queue (README, "Notices"): its worker delivers notices and runs the reminders.
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "akm_plan.navigation.main_menu",
+                "notices.context.bell",
             ],
         },
     },
@@ -206,6 +212,73 @@ DEMO_ACCOUNTS_ALLOWED = env.bool("DEMO_ACCOUNTS_ALLOWED", default=DEBUG)
 # Where `manage.py backup` writes when no file is named.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
+# Notices (README, "Notices"): written with the event, delivered after commit by the worker of
+# a task queue (huey): SQLite in a file for one machine and the demo, Redis in production (one
+# queue shared by every application server). The worker's scheduler runs the reminders.
+HUEY_URL = env.str("HUEY_URL", default="")
+if not HUEY_URL:
+    # A test run gets a queue of its own, so a `make run` in the same folder never shares it.
+    HUEY_URL = (
+        f"sqlite:///{Path(tempfile.gettempdir()) / f'akm-reja-test-queue-{os.getpid()}.sqlite3'}"
+        if "pytest" in sys.modules
+        else f"sqlite:///{BASE_DIR / 'queue.sqlite3'}"
+    )
+HUEY = {
+    "name": "akm-reja",
+    # Never the queue's immediate mode (djhuey's default when DEBUG is on): tasks always go
+    # through the queue to the worker, as in production.
+    "immediate": False,
+    "results": False,
+    "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
+}
+if HUEY_URL.startswith(("redis://", "rediss://", "unix://")):
+    HUEY.update(huey_class="huey.RedisHuey", url=HUEY_URL)
+elif HUEY_URL.startswith("sqlite:///"):
+    HUEY.update(huey_class="huey.SqliteHuey", filename=HUEY_URL.removeprefix("sqlite:///"))
+else:
+    raise ImproperlyConfigured("HUEY_URL must be sqlite:///PATH or redis://HOST:PORT/DB.")
+
+# Where links in e-mails and Telegram messages point: the site as its users reach it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: Django's SMTP backend, on when EMAIL_HOST is set (otherwise notices stay in the app
+# and Telegram). EMAIL_BACKEND may name another backend (tests use the SMTP one on loopback).
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AKM Reja <reja@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[AKM Reja] "
+
+# Telegram: a bot (made with @BotFather) whose token turns the channel on; the Bot API's base URL
+# is a setting so that a local Bot API server (or a test's) can stand in for Telegram's.
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org").rstrip("/")
+TELEGRAM_TIMEOUT = env.int("TELEGRAM_TIMEOUT", default=15)
+# Minutes a linking code (`/start CODE`) stays valid.
+TELEGRAM_CODE_MINUTES = env.int("TELEGRAM_CODE_MINUTES", default=30)
+
+# Delivery: tries per notice and channel, the first retry's delay in seconds (doubling each time:
+# 1, 2, 4, 8 minutes by default), and how long a delivery may stay claimed by a worker before it
+# is taken as interrupted.
+NOTICE_DELIVERY_TRIES = env.int("NOTICE_DELIVERY_TRIES", default=5)
+NOTICE_RETRY_SECONDS = env.float("NOTICE_RETRY_SECONDS", default=60)
+NOTICE_CLAIM_MINUTES = env.int("NOTICE_CLAIM_MINUTES", default=15)
+# Where the reminders come from: each names a function (on: date) -> list of notices to write.
+# Apps above notices (reports) add theirs here rather than being imported by it.
+NOTICE_REMINDERS = [
+    "notices.reminders.lock_day_coming",
+    "notices.reminders.month_closed_incomplete",
+    "reports.reminders.report_due",
+    "notices.digest.weekly_digest",
+]
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Unset, django-import-export lets every admin user import and export every model. Importing
@@ -219,4 +292,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # The queue's worker (`manage.py run_huey`) logs through a handler of its own.
+    "loggers": {"huey": {"propagate": False}},
 }

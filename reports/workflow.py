@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from akm_plan.text import NUL, NUL_MESSAGE, clean_text
+from notices import events as notices
 from plans.clock import today
 from plans.entry import do_close_quarter, do_return_quarter, do_seal_quarter, do_unseal_quarter
 from plans.models import Indicator, Plan
@@ -147,9 +148,10 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
     if report.first_submitted_on is None:
         report.first_submitted_on = on
     report.save(update_fields=["state", "first_submitted_on", "updated_at"])
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report, version=version, action=ReportEvent.Action.SUBMITTED, acting_user=acting_user
     )
+    notices.report_sent(report.plan, quarter, event_id=event.pk, version=number, acting_user=acting_user)
     return version
 
 
@@ -158,8 +160,13 @@ def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "
     """The region accepts the version it was sent; the quarter's months are sealed."""
     comment = _clean(comment, COMMENT_MAX_LENGTH)
     refusal = _("Only a submitted report can be accepted; this one is %(state)s.")
-    report = _move(report, rules.Move.ACCEPT, refusal, ReportEvent.Action.ACCEPTED, comment, acting_user)
+    report, event = _move(
+        report, rules.Move.ACCEPT, refusal, ReportEvent.Action.ACCEPTED, comment, acting_user
+    )
     do_seal_quarter(report.plan, report.quarter, acting_user=acting_user)
+    notices.report_accepted(
+        report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
+    )
     return report
 
 
@@ -171,8 +178,13 @@ def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) ->
     if not comment:
         raise ReportError(_("Say what is to be corrected: a returned report needs a comment."))
     refusal = _("Only a submitted report can be returned; this one is %(state)s.")
-    report = _move(report, rules.Move.RETURN, refusal, ReportEvent.Action.RETURNED, comment, acting_user)
+    report, event = _move(
+        report, rules.Move.RETURN, refusal, ReportEvent.Action.RETURNED, comment, acting_user
+    )
     do_return_quarter(report.plan, report.quarter, acting_user=acting_user, comment=comment)
+    notices.report_returned(
+        report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
+    )
     return report
 
 
@@ -185,7 +197,7 @@ def do_withdraw_acceptance(report: Report, *, acting_user: AbstractBaseUser, rea
     if not reason:
         raise ReportError(_("Say why the acceptance is taken back: it needs a reason."))
     refusal = _("Only an accepted report's acceptance can be taken back; this one is %(state)s.")
-    report = _move(
+    report, _event = _move(
         report,
         rules.Move.WITHDRAW_ACCEPTANCE,
         refusal,
@@ -199,21 +211,21 @@ def do_withdraw_acceptance(report: Report, *, acting_user: AbstractBaseUser, rea
 
 def _move(
     report: Report, move: rules.Move, refusal: str, action: str, comment: str, acting_user: AbstractBaseUser
-) -> Report:
+) -> tuple[Report, ReportEvent]:
     """Move a sent report (its row locked) and record it against the version it concerns."""
     report = _locked_sent_report(report, refusal)
     if not rules.can_move(report.state, move):
         raise ReportError(refusal % {"state": report.get_state_display()})
     report.state = rules.state_after(report.state, move)
     report.save(update_fields=["state", "updated_at"])
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report,
         version=report.versions.latest("number"),
         action=action,
         comment=comment,
         acting_user=acting_user,
     )
-    return report
+    return report, event
 
 
 def missing_notes_message(table: ReportTable, rows: list[ReportRow]) -> str:

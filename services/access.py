@@ -12,7 +12,7 @@ without importing plans (which builds on this app).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -244,6 +244,47 @@ def _in_centres(queryset: QuerySet, centre_paths: Sequence[str], centre_ids: set
     for path in centre_paths:
         keep &= Q(**{f"{path}__in" if path else "pk__in": centre_ids})
     return queryset.filter(keep)
+
+
+def audience(centre: Organization, services: Iterable[Service] = (), *, every_service: bool = False) -> Q:
+    """A filter on Membership keeping the memberships through which a person may be told about
+    `centre`: those that let them see it whole (its managers, the reviewers of the centre directly
+    above it: can_view_centre), and those of the staff and heads of the given services of it, or of
+    all of them (who read their own services' figures: can_read_entries). Whoever is told anything
+    is picked from it.
+    """
+    told = Q(role=Membership.Role.MANAGER, organization_id=centre.pk)
+    if centre.parent_id is not None:
+        told |= Q(role=Membership.Role.REVIEWER, organization_id=centre.parent_id)
+    if every_service:
+        told |= Q(role__in=Membership.SERVICE_ROLES, service__organization_id=centre.pk)
+    else:
+        service_ids = [service.pk for service in services if service.organization_id == centre.pk]
+        if service_ids:
+            told |= Q(role__in=Membership.SERVICE_ROLES, service_id__in=service_ids)
+    return told
+
+
+def in_audience(
+    membership: Membership,
+    centre: Organization,
+    services: Iterable[Service] = (),
+    *,
+    every_service: bool = False,
+) -> bool:
+    """Whether `membership` passes audience(centre, services, every_service=…): the same rule on a row
+    already read, so that one query can fetch the people of several notices about a centre."""
+    if membership.role == Membership.Role.MANAGER:
+        return membership.organization_id == centre.pk
+    if membership.role == Membership.Role.REVIEWER:
+        return centre.parent_id is not None and membership.organization_id == centre.parent_id
+    if membership.role not in Membership.SERVICE_ROLES or membership.service_id is None:
+        return False
+    if every_service:
+        return membership.service.organization_id == centre.pk
+    return membership.service_id in {
+        service.pk for service in services if service.organization_id == centre.pk
+    }
 
 
 def _id(obj: Organization | int) -> int:

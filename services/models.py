@@ -33,6 +33,14 @@ class Organization(models.Model):
         default=5,
         help_text=_("A month is open for entry until this day of the following month."),
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder days"),
+        default=3,
+        help_text=_(
+            "Reminders go out this many days before the lock day (to services that have not "
+            "completed the month) and before a report is due."
+        ),
+    )
     report_due_day = models.PositiveSmallIntegerField(
         _("report due day"),
         default=5,
@@ -51,6 +59,11 @@ class Organization(models.Model):
                 condition=Q(entry_lock_day__gte=1, entry_lock_day__lte=28),
                 name="organization_entry_lock_day_1_28",
                 violation_error_message=_("The lock day must be between 1 and 28."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_days__gte=1, reminder_days__lte=14),
+                name="organization_reminder_days_1_14",
+                violation_error_message=_("Reminders can start between 1 and 14 days before."),
             ),
             models.CheckConstraint(
                 condition=Q(report_due_day__gte=1, report_due_day__lte=28),

@@ -50,6 +50,17 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_task_queue():
+    """The run's task queue (settings.HUEY: a file of this process's own) is removed afterwards."""
+    yield
+    filename = settings.HUEY.get("filename")
+    if filename and "akm-reja-test-queue" in filename:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if os.path.exists(filename + suffix):
+                os.remove(filename + suffix)
+
+
 @pytest.fixture(autouse=True)
 def fixed_today(settings):
     """Every test runs on 3 April 2024 (Q1 just ended, its lock day not passed) unless it says so."""

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from notices.models import Notice
 from plans.models import Indicator
 from reports.tables import build_table
 from reports.workflow import do_save_notes, do_submit
@@ -65,6 +66,14 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "reports:accept":                   (LOGIN,     405,       405,       405,       405,       405),
     "reports:return":                   (LOGIN,     405,       405,       405,       405,       405),
     "reports:withdraw_acceptance":      (LOGIN,     405,       405,       405,       405,       405),
+    "notices:list":                     (LOGIN,     200,       200,       200,       200,       200),
+    "notices:read-all":                 (LOGIN,     405,       405,       405,       405,       405),
+    "notices:open":                     (LOGIN,     405,       405,       405,       405,       405),
+    "notices:profile":                  (LOGIN,     200,       200,       200,       200,       200),
+    "notices:telegram-code":            (LOGIN,     405,       405,       405,       405,       405),
+    "notices:telegram-unlink":          (LOGIN,     405,       405,       405,       405,       405),
+    "notices:password":                 (LOGIN,     200,       200,       200,       200,       200),
+    "notices:password-done":            (LOGIN,     200,       200,       200,       200,       200),
     # Django's admin generates a hundred-odd patterns per model; these stand for them.
     "admin:index":                      (ADMIN,     ADMIN,     ADMIN,     ADMIN,     ADMIN,     200),
     "admin:login":                      (200,       200,       200,       200,       200,       ELSEWHERE),
@@ -87,6 +96,8 @@ CSRF_SAMPLE = [
     "plans:entry-month-lock",
     "reports:submit",
     "reports:withdraw_acceptance",
+    "notices:open",
+    "notices:profile",
 ]
 
 
@@ -130,6 +141,8 @@ def arguments(demo) -> dict[str, int]:
         "plan_id": demo.plan.pk,
         "quarter": 1,
         "number": version.number,
+        # The region's reviewer was told the report came (its only notice so far).
+        "notice": Notice.objects.get().pk,
     }
 
 

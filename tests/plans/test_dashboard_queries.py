@@ -7,10 +7,11 @@ from plans.models import Actual, Indicator, MonthCompletion
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, memberships; then each page's own reads (see plans.dashboards.build_dashboard).
-CENTRE_QUERIES = 13  # with the quarters a returned report reopened
-SERVICE_QUERIES = 13
-INDICATOR_QUERIES = 11
+# Session, user, memberships, the bell's unread count; then each page's own reads (see
+# plans.dashboards.build_dashboard).
+CENTRE_QUERIES = 14  # with the quarters a returned report reopened
+SERVICE_QUERIES = 14
+INDICATOR_QUERIES = 12
 
 
 @pytest.fixture(params=["printed", "full year"])

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from plans.models import Actual
-from services.access import Access
+from services.access import Access, audience, in_audience
 from services.models import Membership, Organization, Service
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,57 @@ def test_in_the_admin_staff_heads_and_reviewers_read_nothing(demo, username):
     assert not person.can_read_in_admin(ACTUAL_CENTRES)
     assert person.admin_objects(Actual.objects.all(), ACTUAL_CENTRES).count() == 0
     assert not person.can_change_in_admin()
+
+
+@pytest.fixture
+def people_everywhere(demo, other_centre):
+    """Besides the demo's people: a manager and a head of another district, a reviewer of another
+    region, and the national library's reviewer."""
+    centre, service = other_centre
+    other_region = Organization.objects.create(
+        name="Samarqand viloyat AKM", kind="regional", parent=demo.regional.parent
+    )
+    for username, organization, role, in_service in [
+        ("zomin-direktor", centre, Membership.Role.MANAGER, None),
+        ("zomin-boshliq", centre, Membership.Role.HEAD, service),
+        ("samarqand", other_region, Membership.Role.REVIEWER, None),
+        ("milliy", demo.regional.parent, Membership.Role.REVIEWER, None),
+    ]:
+        user = get_user_model().objects.create_user(username=username)
+        Membership.objects.create(user=user, organization=organization, role=role, service=in_service)
+    return list(get_user_model().objects.all())
+
+
+def test_those_told_about_a_centre_are_exactly_those_who_may_see_it(people_everywhere):
+    """audience() (who is told of a centre) answers as can_view_centre does, for every centre."""
+    for centre in Organization.objects.all():
+        told = set(Membership.objects.filter(audience(centre)).values_list("user_id", flat=True))
+        assert told == {user.pk for user in people_everywhere if Access(user).can_view_centre(centre)}, centre
+
+
+def test_those_told_about_a_service_are_exactly_those_who_may_read_its_figures(people_everywhere):
+    for service in Service.objects.select_related("organization"):
+        memberships = Membership.objects.filter(audience(service.organization, [service]))
+        told = set(memberships.values_list("user_id", flat=True))
+        readers = {user.pk for user in people_everywhere if Access(user).can_read_entries(service)}
+        assert told == readers, service
+
+
+def test_every_service_of_a_centre_reaches_the_people_of_each_of_them(people_everywhere, demo):
+    memberships = Membership.objects.filter(audience(demo.district, every_service=True))
+    told = set(memberships.values_list("user_id", flat=True))
+    readers = {
+        user.pk
+        for user in people_everywhere
+        if any(Access(user).can_read_entries(service) for service in demo.district.services.all())
+    }
+    assert told == readers
+
+
+def test_a_membership_read_is_in_an_audience_exactly_when_the_query_finds_it(people_everywhere, demo):
+    """in_audience() (the rule on a row already read) agrees with audience() (the query)."""
+    memberships = list(Membership.objects.select_related("service"))
+    for centre in Organization.objects.prefetch_related("services"):
+        for services, every in [((), False), ((), True), *(([s], False) for s in centre.services.all())]:
+            found = set(Membership.objects.filter(audience(centre, services, every_service=every)))
+            assert {m for m in memberships if in_audience(m, centre, services, every_service=every)} == found

@@ -1,0 +1,1 @@
+"""Notices: what the app tells people, in the app, by e-mail and in Telegram."""

@@ -1,0 +1,86 @@
+"""Notices of a report that moved (sent, returned, accepted), called by the report's actions in their
+transaction: one call per action, two queries (the recipients, the insert).
+
+The report is named by its plan and quarter and the workflow's event row, so this module needs
+nothing of the reports app (which builds on it). The region's consolidated report will tell the
+same people one level up: its centre is the region, told through the same audience, as kinds of
+their own.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
+
+from plans.locks import quarter_months
+from plans.models import Plan
+from plans.selectors import person_name
+from services.models import Membership
+
+from .kinds import Kind, event_key
+from .writing import Draft, write
+
+
+def report_sent(
+    plan: Plan, quarter: int, *, event_id: int, version: int, acting_user: AbstractBaseUser
+) -> None:
+    """Tell the reviewers of the centre above that a report waits for them."""
+    _report_moved(Kind.REPORT_SENT, plan, quarter, event_id, acting_user, version=version)
+
+
+def report_returned(
+    plan: Plan, quarter: int, *, event_id: int, comment: str, acting_user: AbstractBaseUser
+) -> None:
+    """Tell the centre's managers, and the heads of its services (whose months of the quarter opened
+    again), what the reviewer wants corrected."""
+    _report_moved(Kind.REPORT_RETURNED, plan, quarter, event_id, acting_user, comment=comment)
+
+
+def report_accepted(
+    plan: Plan, quarter: int, *, event_id: int, comment: str, acting_user: AbstractBaseUser
+) -> None:
+    _report_moved(Kind.REPORT_ACCEPTED, plan, quarter, event_id, acting_user, comment=comment)
+
+
+def _report_moved(
+    kind: Kind,
+    plan: Plan,
+    quarter: int,
+    event_id: int,
+    acting_user: AbstractBaseUser,
+    *,
+    comment: str = "",
+    version: int | None = None,
+) -> None:
+    centre = plan.organization
+    report_url = reverse("reports:detail", kwargs={"plan_id": plan.pk, "quarter": quarter})
+    last_month = quarter_months(quarter)[-1]
+
+    def link(membership: Membership) -> str:
+        # Heads cannot open the report: their service's entry page is where they correct.
+        if membership.service_id is not None:
+            return reverse(
+                "plans:entry",
+                kwargs={"year": plan.year, "month": last_month, "service": membership.service_id},
+            )
+        return report_url
+
+    data = {"centre": centre.name, "year": plan.year, "quarter": quarter, "by": person_name(acting_user)}
+    if comment:
+        data["comment"] = comment
+    if version is not None:
+        data["version"] = version
+    write(
+        [
+            Draft(
+                kind=kind,
+                centre=centre,
+                key=event_key("report", event_id),
+                data=data,
+                link=link,
+                # Returning reopens the quarter's months for every service of the centre.
+                every_service=kind == Kind.REPORT_RETURNED,
+                leave_out_user_id=acting_user.pk,
+            )
+        ]
+    )
