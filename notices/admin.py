@@ -1,8 +1,13 @@
-"""The admin of notices: deliveries (a failed one shows its error and can be sent again), notices."""
+"""The admin of notices: deliveries (a failed one shows its error and can be sent again), notices.
+
+People's notices, addresses and Telegram chats are for administrators only (services.admin_doors,
+with no centre paths)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from services.admin_doors import CentreDoorsAdmin
 
 from .delivery import do_try_again
 from .models import Delivery, Notice, Profile
@@ -20,7 +25,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(CentreDoorsAdmin, admin.ModelAdmin):
     list_display = ("created_at", "recipient", "kind", "centre", "read_at", "dispatched_at")
     list_filter = ("kind", "centre")
     list_select_related = ("recipient", "centre")
@@ -44,7 +49,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(CentreDoorsAdmin, admin.ModelAdmin):
     list_display = ("notice", "channel", "address", "state", "attempts", "next_try_at", "sent_at", "error")
     list_filter = ("state", "channel")
     list_select_related = ("notice__recipient",)
@@ -83,7 +88,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(CentreDoorsAdmin, admin.ModelAdmin):
     list_display = ("user", "language", "telegram_chat_id", "telegram_linked_at")
     list_select_related = ("user",)
     search_fields = ("user__username", "user__first_name", "user__last_name")

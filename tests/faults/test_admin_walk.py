@@ -19,7 +19,10 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
+from notices.kinds import Channel, Kind
+from notices.models import Delivery, Notice, Profile
 from plans.models import Unit
 from tests.admin_world import LEAKS, admin_user, build_other_centre, own_objects, permissions
 from tests.deploy.csp import csp_violations
@@ -29,7 +32,8 @@ pytestmark = pytest.mark.django_db
 PROFILES = ("no permissions", "view only", "view, change some", "every permission", "no centre", "superuser")
 # Models nobody but an administrator sees (units, shared by every centre, are read like the rest).
 ADMINISTRATORS_ONLY = {
-    "auth.User", "auth.Group", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"
+    "auth.User", "auth.Group", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+    "notices.Notice", "notices.Delivery", "notices.Profile",
 }
 # The models the "view, change some" profile holds Django's change permission on, besides viewing
 # everything: in the admin it still only reads.
@@ -39,6 +43,8 @@ CHANGE_SOME = ("plans.Indicator", "plans.Actual", "plans.PlanItem", "services.Me
 NEVER = {
     ("reports.Report", "add"), ("reports.Report", "delete"),
     ("axes.AccessAttempt", "add"), ("axes.AccessLog", "add"), ("axes.AccessFailureLog", "add"),
+    # Notices and their deliveries are written by the app's events and reminders only.
+    ("notices.Notice", "add"), ("notices.Delivery", "add"),
 }
 
 # Answers besides status codes: a redirect to the admin's index (Django's answer to an object the
@@ -137,6 +143,19 @@ def world(demo):
         shared[model._meta.label] = model.objects.get()
     shared["auth.User"] = other.membership.user
     shared["auth.Group"] = demo.users["direktor"].groups.first()
+    # People's notices and profiles: for administrators only.
+    notice = Notice.objects.create(
+        recipient=other.membership.user,
+        kind=Kind.REPORT_RETURNED,
+        key="walk",
+        centre=demo.district,
+        created_at=timezone.now(),
+    )
+    shared["notices.Notice"] = notice
+    shared["notices.Delivery"] = Delivery.objects.create(
+        notice=notice, channel=Channel.EMAIL, address="zomin@example.uz", next_try_at=timezone.now()
+    )
+    shared["notices.Profile"] = Profile.objects.get_or_create(user=other.membership.user)[0]
     return {"own": own, "other": other.objects(), "shared": shared, "demo": demo}
 
 
