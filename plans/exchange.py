@@ -212,7 +212,7 @@ def import_plan(data: dict[str, Any], *, organization: Organization, year: int |
     year = year or data.get("year")
     if not isinstance(year, int):
         raise PlanImportError(_("The plan file has no year."))
-    if Plan.objects.filter(organization=organization, year=year).exists():
+    if Plan.objects.own().filter(organization=organization, year=year).exists():
         raise PlanImportError(
             _("%(centre)s already has a plan for %(year)s.") % {"centre": organization, "year": year}
         )
