@@ -14,7 +14,7 @@ from services.access import access_for
 
 def _landing_plan(organization_ids: set[int]) -> Plan | None:
     """This year's plan of the person's centre, or else its latest."""
-    plans = Plan.objects.filter(organization_id__in=organization_ids).select_related("organization")
+    plans = Plan.objects.own().filter(organization_id__in=organization_ids).select_related("organization")
     return (
         plans.filter(year=today().year).order_by("organization_id").first()
         or plans.order_by("-year", "organization_id").first()

@@ -273,5 +273,5 @@ def build_dashboard(
 
 def centre_plans(centre: Organization) -> list[Plan]:
     """The centre's plans, newest year first (for the year filter)."""
-    plans = Plan.objects.filter(organization=centre).select_related("organization")
+    plans = Plan.objects.own().filter(organization=centre).select_related("organization")
     return list(plans.order_by("-year"))

@@ -88,7 +88,7 @@ def load_demo(password: str) -> list[str]:
             Service(organization=district, name=name, order=order)
             for order, (_short, name) in enumerate(SERVICES, start=1)
         )
-    if not Plan.objects.filter(organization=district, year=2024).exists():
+    if not Plan.objects.own().filter(organization=district, year=2024).exists():
         plan = import_plan(json.loads(PLAN_FILE.read_text(encoding="utf-8")), organization=district)
         load_printed_done(plan)
         done.append(f"loaded the 2024 plan: {plan.items.count()} items")

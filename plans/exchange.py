@@ -302,7 +302,7 @@ def write_plan(plan_file: PlanFile, *, organization: Organization, year: int | N
         raise PlanImportError(
             _("The year must be between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
         )
-    if Plan.objects.filter(organization=organization, year=year).exists():
+    if Plan.objects.own().filter(organization=organization, year=year).exists():
         raise PlanImportError(
             _("%(centre)s already has a plan for %(year)s.") % {"centre": organization, "year": year}
         )

@@ -15,6 +15,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from services.models import Service
 
+from .aggregation import Aggregation, over_centres, over_months
 from .models import Actual, Indicator, Plan, PlanItem, Target
 from .pacing import Status, Window, expected_amount, status
 
@@ -149,6 +150,11 @@ def _figures(indicators: list[Indicator], month: int, scope: Q) -> list[Figures]
             entered_in_month.add(row["indicator_id"])
         if row["indicator_id"] not in last_entry or row["last"] > last_entry[row["indicator_id"]]:
             last_entry[row["indicator_id"]] = row["last"]
+    stocks = {i.pk: i.aggregation for i in indicators if i.aggregation != Aggregation.SUM}
+    if stocks:
+        # Stocks and states are not summed over months (plans.aggregation): their months are read
+        # one by one, one more query, only for plans that have such indicators.
+        done.update(_stock_figures(stocks, month, quarter_start, by_service))
 
     figures = []
     for indicator in indicators:
@@ -171,6 +177,32 @@ def _figures(indicators: list[Indicator], month: int, scope: Q) -> list[Figures]
             )
         )
     return figures
+
+
+def _stock_figures(
+    stocks: dict[int, str], month: int, quarter_start: int, by_service: dict[int, dict[int, int]]
+) -> dict[int, dict[str, int]]:
+    """The month, quarter and year figures of indicators that do not add up over months, by id;
+    fills in each service's figure to date in `by_service`."""
+    months: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    values = Actual.objects.filter(indicator_id__in=list(stocks), month__lte=month).values_list(
+        "indicator_id", "service_id", "month", "value"
+    )
+    for indicator_id, service_id, in_month, value in values:
+        months[indicator_id][service_id][in_month] = value
+    result = {}
+    for indicator_id, services in months.items():
+        how = stocks[indicator_id]
+        by_service[indicator_id] = {
+            service: over_months(how, by_month, 1, month) for service, by_month in services.items()
+        }
+        in_quarter = (over_months(how, by_month, quarter_start, month) for by_month in services.values())
+        result[indicator_id] = {
+            "month": over_centres(how, (by_month.get(month, 0) for by_month in services.values())),
+            "quarter": over_centres(how, in_quarter),
+            "year": over_centres(how, by_service[indicator_id].values()),
+        }
+    return result
 
 
 def _expected(annual_target: int | None, window: Window, month: int) -> int | None:
@@ -244,18 +276,16 @@ def _parent_status(annual: int | None, done_to_date: int, members: list[Figures]
 
 @dataclass(frozen=True)
 class MonthlySeries:
-    """One indicator month by month through its year: done in each month (all services) and the
-    amount the pace expects by the end of each month (None without a target)."""
+    """One indicator month by month through its year: done in each month (all services), what is
+    done by the end of each month (a running sum; for a stock the latest figure, for a state the
+    highest: plans.aggregation), and the amount the pace expects by then (None without a target)."""
 
     done: list[int]
+    to_date: list[int]
     expected: list[int | None]
 
     def cumulative(self) -> list[int]:
-        running, result = 0, []
-        for value in self.done:
-            running += value
-            result.append(running)
-        return result
+        return list(self.to_date)
 
     def pace(self) -> list[int | None]:
         """What the pace asks for in each month alone (the step between month ends)."""
@@ -271,16 +301,17 @@ class MonthlySeries:
 
 def monthly_series(indicator: Indicator) -> MonthlySeries:
     """The indicator's twelve months, in one query; needs `item__deadline` loaded."""
-    done = [0] * 12
-    rows = (
-        Actual.objects.filter(indicator=indicator)
-        .values("month")
-        .annotate(total=Sum("value"))
-        .order_by()
-        .values_list("month", "total")
-    )
-    for month, total in rows:
-        done[month - 1] = total
+    how = indicator.aggregation
+    by_service: dict[int, dict[int, int]] = defaultdict(dict)
+    for service_id, month, value in Actual.objects.filter(indicator=indicator).values_list(
+        "service_id", "month", "value"
+    ):
+        by_service[service_id][month] = value
+    services = list(by_service.values())
+    done = [over_centres(how, (months.get(m, 0) for months in services)) for m in range(1, 13)]
+    to_date = [
+        over_centres(how, (over_months(how, months, 1, m) for months in services)) for m in range(1, 13)
+    ]
     window = indicator.item.deadline.window
     expected = [_expected(indicator.annual_target, window, month) for month in range(1, 13)]
-    return MonthlySeries(done=done, expected=expected)
+    return MonthlySeries(done=done, to_date=to_date, expected=expected)

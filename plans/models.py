@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from services.models import Organization, Service
 
+from .aggregation import Aggregation
 from .locks import Decision
 from .pacing import DeadlineKind, Window
 
@@ -18,23 +19,49 @@ from .pacing import DeadlineKind, Window
 DECISION_REASON_MAX_LENGTH = 2000
 
 
+class PlanQuerySet(models.QuerySet):
+    def own(self) -> "PlanQuerySet":
+        """Centres' own work plans, which figures are entered against."""
+        return self.filter(kind=Plan.Kind.OWN)
+
+    def templates(self) -> "PlanQuerySet":
+        """Regional centres' templates for their districts' plans."""
+        return self.filter(kind=Plan.Kind.TEMPLATE)
+
+
 class Plan(models.Model):
-    """A centre's work plan for one year."""
+    """A centre's work plan for one year, or a regional centre's template of its districts' plans.
+
+    A template has the structure of a plan (sections, items, indicators with suggested targets)
+    but no figures of its own; its districts' items link to its items, and the region's
+    consolidated report adds them up by those links."""
+
+    class Kind(models.TextChoices):
+        OWN = "own", _("Work plan")
+        TEMPLATE = "template", _("Template for the districts")
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="plans"
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OWN)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
-        ordering = ["-year", "organization_id"]
+        ordering = ["-year", "organization_id", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "year"],
+                fields=["organization", "year", "kind"],
                 name="plan_unique_year_per_centre",
                 violation_error_message=_("This centre already has a plan for that year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["own", "template"]),
+                name="plan_kind_known",
+                violation_error_message=_("Unknown kind of plan."),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100),
@@ -44,10 +71,19 @@ class Plan(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind == Plan.Kind.TEMPLATE:
+            return _("%(centre)s, %(year)s template for the districts") % {
+                "centre": self.organization,
+                "year": self.year,
+            }
         return _("%(centre)s, %(year)s work plan") % {
             "centre": self.organization,
             "year": self.year,
         }
+
+    @property
+    def is_template(self) -> bool:
+        return self.kind == Plan.Kind.TEMPLATE
 
 
 class Section(models.Model):
@@ -155,6 +191,17 @@ class PlanItem(models.Model):
     order = models.PositiveIntegerField(
         _("order"), default=0, help_text=_("Place in the plan. Leave empty to place the item by its number.")
     )
+    template_item = models.ForeignKey(
+        "self",
+        verbose_name=_("template item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="district_items",
+        help_text=_(
+            "The item of the region's template this item came from; empty for the centre's own items."
+        ),
+    )
     note = models.TextField(_("note"), blank=True, help_text=_("How the row was read, corrections, remarks."))
 
     history = HistoricalRecords(m2m_fields=[services])
@@ -214,6 +261,17 @@ class Indicator(models.Model):
     )
     annual_target = models.PositiveIntegerField(_("annual target"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    aggregation = models.CharField(
+        _("how it adds up"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    template_indicator = models.ForeignKey(
+        "self",
+        verbose_name=_("template indicator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="district_indicators",
+    )
 
     history = HistoricalRecords()
 
@@ -226,6 +284,11 @@ class Indicator(models.Model):
                 fields=["item", "label"],
                 name="indicator_unique_label_per_item",
                 violation_error_message=_("This item already has an indicator with that label."),
+            ),
+            models.CheckConstraint(
+                condition=Q(aggregation__in=["sum", "latest", "max"]),
+                name="indicator_aggregation_known",
+                violation_error_message=_("Unknown way of adding up."),
             ),
         ]
 

@@ -45,7 +45,8 @@ def visible_plans(access: Access, year: int) -> list[Plan]:
     """Plans of `year` whose reports this person sees: their centres', and the centres under the
     centres they review. One query."""
     return list(
-        Plan.objects.filter(year=year)
+        Plan.objects.own()
+        .filter(year=year)
         .filter(access.centres_filter("organization"))
         .select_related("organization__parent")
         .order_by("organization__name")

@@ -1,8 +1,11 @@
 """Who may see and do what, from a person's memberships: the one place the role rules live.
 
 - staff enter figures for their own services; service heads also complete their services' month;
-- managers see and enter everything of their centre, reopen months and submit reports;
-- regional reviewers read the centres directly under theirs and accept or return their reports;
+- managers see and enter everything of their centre, reopen months and submit reports; a regional
+  centre's managers also read (never change) every centre below it;
+- reviewers read every centre below theirs, to any depth (the national library's read the regions
+  and, through them, the districts); they accept or return the reports of the centres directly
+  under theirs only;
 - nobody sees another centre's data. Superusers administer the plan in the admin only;
 - in the admin, other admin users (staff status) only read, and only the centres they manage.
 
@@ -58,6 +61,25 @@ class Access:
     def headed_service_ids(self) -> set[int]:
         return self._ids(Membership.Role.HEAD, service=True)
 
+    @cached_property
+    def readable_centre_ids(self) -> frozenset[int]:
+        """The centres this person sees whole: those they manage, and every centre below one they
+        manage or review, to any depth. One query (the tree of centres), only when asked."""
+        roots = self.managed_centre_ids | self.reviewing_centre_ids
+        if not roots:
+            return frozenset()
+        children: dict[int, list[int]] = {}
+        for pk, parent_id in Organization.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        seen: set[int] = set(self.managed_centre_ids)
+        below = [child for root in roots for child in children.get(root, [])]
+        while below:
+            centre = below.pop()
+            if centre not in seen:
+                seen.add(centre)
+                below.extend(children.get(centre, []))
+        return frozenset(seen)
+
     @property
     def is_manager(self) -> bool:
         return bool(self.managed_centre_ids)
@@ -75,30 +97,31 @@ class Access:
         """Accepts and returns this centre's reports: a reviewer of the centre directly above it."""
         return centre.parent_id is not None and centre.parent_id in self.reviewing_centre_ids
 
-    def can_view_centre(self, centre: Organization) -> bool:
+    def can_view_centre(self, centre: Organization | int) -> bool:
         """May see the whole centre: every figure, note and history, its dashboards and reports."""
-        return self.manages(centre) or self.reviews(centre)
+        return self.manages(centre) or _id(centre) in self.readable_centre_ids
 
     def centres_filter(self, field: str = "") -> Q:
         """A filter on `field` (a path to an Organization, "" for Organization itself) keeping the
         centres this person may see whole."""
         prefix = f"{field}__" if field else ""
-        return Q(**{f"{prefix}pk__in": self.managed_centre_ids}) | Q(
-            **{f"{prefix}parent_id__in": self.reviewing_centre_ids}
-        )
+        return Q(**{f"{prefix}pk__in": self.readable_centre_ids})
 
     def dashboard_centres(self) -> list[Organization]:
-        """Centres whose dashboard this person may read: managed ones first, then reviewed ones."""
+        """Centres whose dashboard this person may read: managed ones first, then the others they
+        see, by name."""
         centres = {
             m.organization_id: m.organization for m in self.memberships if m.role == Membership.Role.MANAGER
         }
-        if self.is_reviewer:
-            for centre in self._reviewed_centres():
-                centres.setdefault(centre.pk, centre)
+        for centre in self._centres_below():
+            centres.setdefault(centre.pk, centre)
         return list(centres.values())
 
-    def _reviewed_centres(self):
-        return Organization.objects.filter(parent_id__in=self.reviewing_centre_ids).order_by("name")
+    def _centres_below(self):
+        """The centres this person sees but does not manage, by name."""
+        return Organization.objects.filter(
+            pk__in=self.readable_centre_ids - self.managed_centre_ids
+        ).order_by("name")
 
     def managed_centre(self, wanted: int | None) -> Organization | None:
         """The centre a manager's page is about: `wanted` if they manage it, else (None asked) the
@@ -115,10 +138,9 @@ class Access:
         """The centre whose month overview is asked for: one they manage, or one they review (a
         reviewer who names none gets the first); None when they may not."""
         if wanted is not None and not self.manages(wanted):
-            centre = Organization.objects.filter(pk=wanted).first()
-            return centre if centre is not None and self.reviews(centre) else None
+            return Organization.objects.filter(pk=wanted).first() if self.can_view_centre(wanted) else None
         if wanted is None and not self.is_manager and self.is_reviewer:
-            return self._reviewed_centres().first()
+            return self._centres_below().first()
         return self.managed_centre(wanted)
 
     # Services and their figures.

@@ -68,7 +68,7 @@ def month_name(month: int) -> str:
 
 
 def _plan(organization_id: int, year: int) -> Plan:
-    plans = Plan.objects.select_related("organization")
+    plans = Plan.objects.own().select_related("organization")
     return get_object_or_404(plans, organization_id=organization_id, year=year)
 
 

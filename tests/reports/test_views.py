@@ -11,7 +11,9 @@ from reports.models import Report, ReportEvent, ReportNote, ReportVersion
 from .conftest import note_everything_behind
 
 ROLES = ["manager", "reviewer", "staff", "head", "other_manager", "other_reviewer", "national_reviewer", None]
-VIEWERS = {"manager", "reviewer"}
+# The national library's reviewer reads the districts too, through their region (issue 12); only
+# the region's reviewer accepts or returns a district's report.
+VIEWERS = {"manager", "reviewer", "national_reviewer"}
 
 READ = ["detail", "pdf", "xlsx"]
 # The confirmation pages (GET) and who may open them.

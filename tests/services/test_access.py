@@ -163,3 +163,65 @@ def test_a_membership_read_is_in_an_audience_exactly_when_the_query_finds_it(peo
         for services, every in [((), False), ((), True), *(([s], False) for s in centre.services.all())]:
             found = set(Membership.objects.filter(audience(centre, services, every_service=every)))
             assert {m for m in memberships if in_audience(m, centre, services, every_service=every)} == found
+
+
+@pytest.fixture
+def tree(demo):
+    """The demo's national library → Jizzax region → Sharof Rashidov district, plus another region
+    with a district, and a manager and a reviewer at each level that has them."""
+    national, region, district = demo.regional.parent, demo.regional, demo.district
+    other_region = Organization.objects.create(name="Samarqand viloyat AKM", kind="regional", parent=national)
+    other_district = Organization.objects.create(name="Urgut tuman AKM", kind="district", parent=other_region)
+    people = {}
+    for name, centre, role in [
+        ("national-reviewer", national, Membership.Role.REVIEWER),
+        ("regional-manager", region, Membership.Role.MANAGER),
+    ]:
+        user = get_user_model().objects.create(username=name)
+        Membership.objects.create(user=user, organization=centre, role=role)
+        people[name] = Access(user)
+    people["regional-reviewer"] = access(demo, "viloyat")
+    people["district-manager"] = access(demo, "direktor")
+    return national, region, district, other_region, other_district, people
+
+
+def test_the_national_reviewer_reads_every_region_and_district_and_reviews_the_regions(tree):
+    national, region, district, other_region, other_district, people = tree
+    reviewer = people["national-reviewer"]
+    assert all(reviewer.can_view_centre(c) for c in (region, district, other_region, other_district))
+    assert not reviewer.can_view_centre(national)
+    assert reviewer.reviews(region) and reviewer.reviews(other_region)
+    assert not reviewer.reviews(district)  # returning a district's report stays with its region
+
+
+def test_a_regional_reviewer_reads_their_districts_only(tree):
+    national, region, district, other_region, other_district, people = tree
+    reviewer = people["regional-reviewer"]
+    assert reviewer.can_view_centre(district) and reviewer.reviews(district)
+    assert not any(reviewer.can_view_centre(c) for c in (national, region, other_region, other_district))
+
+
+def test_a_regional_manager_manages_their_centre_and_reads_its_districts_without_changing_them(tree, demo):
+    national, region, district, other_region, other_district, people = tree
+    manager = people["regional-manager"]
+    assert manager.manages(region) and manager.can_view_centre(region)
+    assert manager.can_view_centre(district) and not manager.manages(district)
+    assert not manager.reviews(district)
+    assert not any(manager.can_enter(s) for s in district.services.all())
+    assert manager.can_read_entries(demo.service("fond"))
+    assert not manager.can_view_centre(other_district)
+
+
+def test_a_district_manager_sees_no_other_centre(tree):
+    national, region, district, other_region, other_district, people = tree
+    manager = people["district-manager"]
+    assert manager.can_view_centre(district)
+    assert not any(manager.can_view_centre(c) for c in (national, region, other_region, other_district))
+
+
+def test_the_tree_is_read_once(tree, django_assert_num_queries):
+    *centres, people = tree
+    reviewer = people["national-reviewer"]
+    reviewer.memberships  # noqa: B018 (read before counting)
+    with django_assert_num_queries(1):
+        assert [reviewer.can_view_centre(c) for c in centres] == [False, True, True, True, True]

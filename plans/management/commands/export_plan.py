@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="File to write; standard output for JSON when omitted.")
 
     def handle(self, *args, year, format, centre, output, **options):
-        plans = Plan.objects.filter(year=year).select_related("organization")
+        plans = Plan.objects.own().filter(year=year).select_related("organization")
         if centre:
             plans = plans.filter(organization__name=centre)
         plans = list(plans[:2])

@@ -55,7 +55,8 @@ class Command(BaseCommand):
         **options,
     ) -> None:
         plans = (
-            Plan.objects.filter(year=year)
+            Plan.objects.own()
+            .filter(year=year)
             .select_related("organization__parent")
             .order_by("organization__name")
         )
