@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, memberships, the bell's unread count; then each page's own reads (see
 # plans.dashboards.build_dashboard).
-CENTRE_QUERIES = 14  # with the quarters a returned report reopened
+# The centre's: with the quarters a returned report reopened, and the tree of centres (the centres a
+# manager or reviewer may switch to).
+CENTRE_QUERIES = 15
 SERVICE_QUERIES = 14
 INDICATOR_QUERIES = 12
 
