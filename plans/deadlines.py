@@ -8,6 +8,14 @@ from .pacing import DeadlineKind, Window
 
 ROMAN_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
+
+def roman(quarter: int) -> str:
+    """A quarter as plans and reports print it: I, II, III or IV."""
+    for numeral, number in ROMAN_QUARTERS.items():
+        if number == quarter:
+            return numeral
+    raise ValueError(f"quarter must be 1–4, not {quarter}")
+
 MONTH_NAMES = {
     "yanvar": 1,
     "fevral": 2,

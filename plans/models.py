@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from services.models import Organization, Service
 
 from .aggregation import Aggregation
+from .deadlines import roman
 from .locks import Decision
 from .pacing import DeadlineKind, Window
 
@@ -331,7 +332,10 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} · Q{self.quarter}"
+        return _("%(indicator)s · quarter %(quarter)s") % {
+            "indicator": self.indicator,
+            "quarter": roman(self.quarter) if 1 <= self.quarter <= 4 else self.quarter,
+        }
 
 
 class Actual(models.Model):

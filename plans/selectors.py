@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from services.models import Service
 
 from .clock import today
-from .deadlines import ROMAN_QUARTERS
+from .deadlines import roman
 from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
 from .locks import Decision, MonthState, lock_date, month_state, quarter_months
 from .models import Actual, Indicator, MonthCompletion, MonthLock, Plan, PlanItem, Section
@@ -49,7 +49,7 @@ class ReturnedQuarter:
 
     @property
     def quarter_roman(self) -> str:
-        return next(roman for roman, number in ROMAN_QUARTERS.items() if number == self.quarter)
+        return roman(self.quarter)
 
 
 def _returned(locks: Sequence[MonthLock]) -> list[ReturnedQuarter]:

@@ -8,6 +8,8 @@ import enum
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from plans.deadlines import roman
+
 
 class ReportState(TextChoices):
     """Where a report stands in the workflow (stored as reports.models.Report.state)."""
@@ -16,15 +18,6 @@ class ReportState(TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned for correction")
-
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-def roman(quarter: int) -> str:
-    if quarter not in ROMAN:
-        raise ValueError(f"quarter must be 1–4, not {quarter}")
-    return ROMAN[quarter]
 
 
 def due_date(year: int, quarter: int, due_day: int) -> datetime.date:

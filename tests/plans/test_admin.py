@@ -404,3 +404,12 @@ def test_a_new_item_prints_under_its_section_once_in_the_report(admin_client, pl
 def test_a_given_order_is_kept(admin_client, plan_2024):
     item = add_item_in_the_admin(admin_client, plan_2024, "12.5", order="1")
     assert item.order == 1
+
+
+def test_admin_counts_say_a_number_as_uzbek_does(admin_client, plan_2024):
+    """After a number the noun stays singular in Uzbek: "5 ta bo‘lim", not "5 bo‘limlar"."""
+    html = admin_client.get(reverse("admin:plans_section_changelist")).content.decode()
+    assert "5 ta bo‘lim" in html
+    assert "5 bo‘limlar" not in html
+    targets = admin_client.get(reverse("admin:plans_target_changelist")).content.decode()
+    assert "· I chorak" in targets and "· Q1" not in targets

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from plans.models import Actual, Indicator, MonthCompletion
+from plans.models import Actual, Indicator, MonthCompletion, PlanItem
 from plans.pacing import Status
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +207,13 @@ def test_the_month_overview_is_offered_to_those_who_may_open_it(client, demo):
         html = client.get(service, {"month": 3}).content.decode()
         assert f"{overview}?centre={demo.district.pk}" in html
         assert client.get(overview, {"centre": demo.district.pk}).status_code == 200
+
+
+def test_the_indicator_page_keeps_the_fixtures_transcription_notes_for_the_admin(client, demo):
+    """How an OCR row was read (in English, for administrators) is not shown to librarians."""
+    client.force_login(demo.users["direktor"])
+    item = PlanItem.objects.get(plan=demo.plan, number="31")
+    assert item.note
+    indicator = item.indicators.first()
+    html = client.get(reverse("plans:indicator", kwargs={"indicator": indicator.pk})).content.decode()
+    assert item.note[:40] not in html

@@ -451,3 +451,13 @@ def test_detail_page_of_a_returned_report_takes_a_fixed_number_of_queries(
     _client(client, world, "manager")
     with django_assert_max_num_queries(13):  # with the bell's unread count
         assert client.get(_url(world, "detail")).status_code == 200
+
+
+def test_the_report_page_links_back_to_its_years_list_once(client, world):
+    """The main menu has the quarterly reports; the page adds a way back to its year's list, not a
+    second menu entry of the same name."""
+    _client(client, world, "manager")
+    html = client.get(_url(world, "detail")).content.decode()
+    nav = html[html.index('<nav class="mainnav"') : html.index("</nav>")]
+    assert nav.count(reverse("reports:list")) == 1
+    assert f'{reverse("reports:list")}?year=2024' in html[html.index("<main") :]
