@@ -300,7 +300,8 @@ class IndicatorAdmin(CentreDoorsAdmin, ApostropheSearchMixin, AllOrNothingImport
     search_fields = ("item__number", "item__title", "label")
     search_number_field = "item__number"
     search_text_fields = ("item__title", "label")
-    autocomplete_fields = ("item",)
+    # The link to the region's template is found by search (a select would list every indicator).
+    autocomplete_fields = ("item", "template_indicator")
     ordering = ("item__order", "order")
     inlines = [TargetInline]
     resource_classes = [IndicatorResource]
