@@ -85,10 +85,8 @@ def build_world(extra_items: int = 0) -> TemplateWorld:
         ("navoiy-direktor", other_region, Membership.Role.MANAGER),
         ("milliy-taqrizchi", nation, Membership.Role.REVIEWER),
     ):
-        user = get_user_model().objects.create_user(
-            username=username, password="parol-12345", first_name=username
-        )
+        user = get_user_model().objects.create(username=username, first_name=username)
         Membership.objects.create(user=user, organization=centre, role=role)
         people[username] = user
-    people["admin"] = get_user_model().objects.create_superuser(username="admin", password="parol-12345")
+    people["admin"] = get_user_model().objects.create(username="admin", is_staff=True, is_superuser=True)
     return TemplateWorld(nation, region, districts, other_region, other_district, template, people)
