@@ -1,5 +1,4 @@
 """The plan's admin: each page answers within pinned queries, editing works, and it reads in Uzbek."""
-
 import re
 from html.parser import HTMLParser
 
@@ -345,14 +344,8 @@ def test_login_page_in_uzbek_asks_for_username_and_password_in_uzbek(client, db)
         reverse("admin:plans_actual_export"),
     ],
     ids=[
-        "index",
-        "item list",
-        "indicator list",
-        "actual list",
-        "item add form",
-        "indicator import",
-        "actual import",
-        "actual export",
+        "index", "item list", "indicator list", "actual list", "item add form", "indicator import",
+        "actual import", "actual export",
     ],
 )
 def test_admin_pages_in_uzbek_have_no_english_words(admin_client, plan_2024, url):

@@ -1,5 +1,4 @@
 """Spreadsheets of indicators and actuals: exported, imported again by natural keys, bad files refused."""
-
 import csv
 import io
 
@@ -98,13 +97,7 @@ def test_indicator_export_has_one_row_per_indicator_with_its_item(plan_2024):
     dataset = exported(IndicatorResource)
 
     assert dataset.headers == [
-        "centre",
-        "year",
-        "item_number",
-        "item_title",
-        "unit",
-        "indicator",
-        "annual_target",
+        "centre", "year", "item_number", "item_title", "unit", "indicator", "annual_target",
     ]
     assert len(dataset) == Indicator.objects.count()
     first = dataset.dict[0]
@@ -119,14 +112,7 @@ def test_actual_export_names_indicator_month_and_service(plan_2024):
     dataset = exported(ActualResource)
 
     assert dataset.headers[:8] == [
-        "centre",
-        "year",
-        "item_number",
-        "indicator",
-        "month",
-        "service",
-        "value",
-        "note",
+        "centre", "year", "item_number", "indicator", "month", "service", "value", "note",
     ]
     assert len(dataset) == Actual.objects.count()
 
@@ -311,14 +297,8 @@ def test_a_bad_indicator_row_is_reported_and_nothing_is_written(admin_client, pl
 
 def test_an_indicator_on_a_parent_item_is_refused(admin_client, plan_2024):
     dataset = exported(IndicatorResource)
-    row = dict(
-        dataset.dict[0],
-        item_number="12",
-        item_title="Axborot-kutubxona fondlarini to‘ldirish",
-        unit="Nusxa",
-        indicator="Jami",
-        annual_target=1170,
-    )
+    row = dict(dataset.dict[0], item_number="12", item_title="Axborot-kutubxona fondlarini to‘ldirish",
+               unit="Nusxa", indicator="Jami", annual_target=1170)
     dataset.append([row[h] for h in dataset.headers])
     before = snapshot()
 

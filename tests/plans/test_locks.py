@@ -103,7 +103,9 @@ class TestDecisions:
         ]
         assert events[0].reason == REPORT_SUBMITTED
 
-    def test_return_quarter_opens_months_past_their_lock_date_with_comment(self, plan_2024, demo, settings):
+    def test_return_quarter_opens_months_past_their_lock_date_with_comment(
+        self, plan_2024, demo, settings
+    ):
         settings.AKM_TODAY = D(2024, 8, 1)
         reviewer = demo.users["viloyat"]
         comment = "12.1 ni tekshiring. " * 60  # longer than the 255 characters a typed reason has

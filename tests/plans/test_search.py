@@ -1,5 +1,4 @@
 """Search where the five apostrophe forms of Uzbek writing match each other."""
-
 import pytest
 
 from plans.models import PlanItem
