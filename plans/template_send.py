@@ -78,6 +78,7 @@ class DistrictPreview:
 
     district: Organization
     plan: Plan | None  # None: the district has no plan for the year yet; one will be created
+    new_plan: bool = False  # the plan is (or, once sent, was) created from the template
     added_sections: list[Line] = field(default_factory=list)
     changed_sections: list[Line] = field(default_factory=list)
     added_deadlines: list[Line] = field(default_factory=list)
@@ -108,7 +109,7 @@ class DistrictPreview:
 
     @property
     def unchanged(self) -> bool:
-        return self.plan is not None and not (self.added_count or self.changed_count or self.linked)
+        return not (self.new_plan or self.added_count or self.changed_count or self.linked)
 
     def lines(self) -> list[tuple[str, list[Line]]]:
         """The preview's headings with their lines, the empty ones left out."""
@@ -173,7 +174,7 @@ def digest(previews: Sequence[DistrictPreview]) -> str:
     can be refused when the template or a district's plan changed since the person looked."""
     text = repr(
         [
-            (p.district.pk, p.plan is None, p.conflicts, [(str(h), lines) for h, lines in p.lines()])
+            (p.district.pk, p.new_plan, p.conflicts, [(str(h), lines) for h, lines in p.lines()])
             for p in previews
         ]
     )
@@ -233,7 +234,7 @@ class _District:
 
     def __init__(self, source: _Template, district: Organization, plan: Plan | None):
         self.source = source
-        self.preview = DistrictPreview(district=district, plan=plan, _work=_Work())
+        self.preview = DistrictPreview(district=district, plan=plan, new_plan=plan is None, _work=_Work())
         self.work = self.preview._work
         self.plan = plan or Plan(organization=district, year=source.plan.year, kind=Plan.Kind.OWN)
         if plan is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -227,3 +230,57 @@ def test_the_queries_of_a_send_do_not_grow_with_the_items(extra_items):
 # deadlines, items in two batches with their history, services, indicators with their history and
 # targets, per district; the reading of the template and the districts' plans once.
 PINNED_QUERIES = (39, 23)
+
+
+def test_the_command_previews_then_sends(world):
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command(
+            "send_template", "--centre", world.region.name, "--year", "2024",
+            "--district", "Guliston tuman AKM", "--dry-run", stdout=out,
+        )  # fmt: skip
+    printed = out.getvalue()
+    assert printed.splitlines()[0] == ("Guliston tuman AKM: new plan; 12 added, 0 changed, 0 own items kept")
+    assert "  Items added (5)\n    1 Seminar o‘tkazish\n" in printed
+    assert "    3.2 jismoniy shaxslar — target 200\n" in printed
+    assert printed.endswith("Dry run: nothing was sent.\n")
+    assert not Plan.objects.own().exists()
+
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("send_template", "--centre", world.region.name, "--year", "2024", stdout=out)
+    assert Plan.objects.own().count() == 2
+    assert out.getvalue().endswith(
+        "Sent Sirdaryo viloyat AKM, 2024 template for the districts to 2 districts.\n"
+    )
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command(
+            "send_template", "--centre", world.region.name, "--year", "2024", "--dry-run", stdout=out
+        )
+    assert "Boyovut tuman AKM: up to date; 0 added, 0 changed, 0 own items kept" in out.getvalue()
+
+
+def test_the_command_refuses_what_it_cannot_send(world):
+    with pytest.raises(CommandError, match="No centre"):
+        call_command("send_template", "--centre", "Yo‘q", "--year", "2024")
+    with pytest.raises(CommandError, match="no template for 2025"):
+        call_command("send_template", "--centre", world.region.name, "--year", "2025")
+    with pytest.raises(CommandError, match="Not districts of .*: Karmana tuman AKM"):
+        call_command(
+            "send_template",
+            "--centre",
+            world.region.name,
+            "--year",
+            "2024",
+            "--district",
+            "Karmana tuman AKM",
+        )
+    plan = Plan.objects.create(organization=world.districts[0], year=2024)
+    PlanItem.objects.create(
+        plan=plan, section=plan.sections.create(number="I", title="I"), number="1", title="Boshqa ish",
+        unit=world.item("1").unit, deadline=plan.deadlines.create(text="yil", kind="year"),
+    )  # fmt: skip
+    with pytest.raises(CommandError, match="Boyovut tuman AKM: "):
+        call_command("send_template", "--centre", world.region.name, "--year", "2024")
+    assert Plan.objects.own().count() == 1
