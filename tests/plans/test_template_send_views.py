@@ -137,3 +137,14 @@ def test_the_preview_page_reads_in_as_many_queries_whatever_the_items(extra_item
 # The person and their memberships, the session, the template, its districts, their plans, the
 # template's sections, items, services and indicators, and each district's plan (none yet).
 PREVIEW_QUERIES = 11
+
+
+def test_the_admin_shows_how_each_template_indicator_adds_up(world):
+    client = client_of(world, "admin")
+    item = world.item("3.2")
+    page = client.get(reverse("admin:plans_planitem_change", args=[item.pk])).content.decode()
+    latest = item.indicators.get(label="tashkilotlar")
+    position = [i.pk for i in item.indicators.order_by("order")].index(latest.pk)
+    select = page.split(f'name="indicators-{position}-aggregation"')[1].split("</select>")[0]
+    assert '<option value="latest" selected>' in select
+    assert 'name="template_item"' in page
