@@ -49,6 +49,9 @@ ITEM_FIELDS = {
     "deadline": gettext_lazy("deadline"),
     "steps": gettext_lazy("implementation steps"),
 }
+# What a new item and a new indicator are made of, for the digest.
+NEW_ITEM_FIELDS = ("number", "title", "section", "parent", "unit", "deadline", "steps", "template_item")
+NEW_INDICATOR_FIELDS = ("label", "annual_target", "aggregation", "order", "template_indicator")
 INDICATOR_FIELDS = {
     "label": gettext_lazy("label"),
     "aggregation": gettext_lazy("how it adds up"),
@@ -170,15 +173,37 @@ def preview(template: Plan, districts: Iterable[Organization]) -> list[DistrictP
 
 
 def digest(previews: Sequence[DistrictPreview]) -> str:
-    """A fingerprint of what the previews say: the same for the same changes, so that a confirmation
-    can be refused when the template or a district's plan changed since the person looked."""
-    text = repr(
-        [
-            (p.district.pk, p.new_plan, p.conflicts, [(str(h), lines) for h, lines in p.lines()])
-            for p in previews
-        ]
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    """A fingerprint of the writes the previews imply (in no language: the same whoever reads it),
+    so that a confirmation can be refused when the template or a district's plan changed since
+    the person looked at the preview."""
+
+    def text(obj, name: str) -> str:
+        field = obj._meta.get_field(name)
+        if field.is_relation and not field.is_cached(obj):  # its id, not a query for it
+            return str(getattr(obj, field.attname))
+        return str(getattr(obj, name))
+
+    def values(obj, names) -> tuple:
+        return (obj.pk, *((name, text(obj, name)) for name in sorted(names)))
+
+    state = []
+    for p in previews:
+        work = p._work
+        state.append(
+            (
+                p.district.pk,
+                p.new_plan,
+                len(p.conflicts),
+                [values(section, ("number", "title")) for section in work.new_sections + work.sections],
+                [values(deadline, ("text", "kind")) for deadline in work.new_deadlines],
+                [values(item, NEW_ITEM_FIELDS) for item, _names in work.new_items],
+                [values(item, names) for item, names in work.items.values()],
+                [values(indicator, NEW_INDICATOR_FIELDS) for indicator in work.new_indicators],
+                [values(indicator, names) for indicator, names in work.indicators.values()],
+                [(line.number, line.title) for line in p.own_items],
+            )
+        )
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
 
 
 @transaction.atomic
@@ -225,8 +250,15 @@ class _Template:
             )
             .order_by("order", "pk")
         )
-        # Parents first, so that a sub-item finds its district parent already matched or made.
-        self.items.sort(key=lambda item: item.parent_id is not None)
+        # Each parent before its sub-items, so that a sub-item finds its district parent already
+        # matched or made; otherwise in the template's order.
+        self.items.sort(
+            key=lambda item: (
+                item.parent.order if item.parent else item.order,
+                item.parent is not None,
+                item.order,
+            )
+        )
 
 
 class _District:
@@ -450,7 +482,9 @@ class _District:
                 indicator.annual_target = suggestion
                 changed.add("annual_target")
                 self.work.targeted.append(indicator)
-                self.preview.suggested_targets.append(Line(name.number, name.title, str(suggestion)))
+                self.preview.suggested_targets.append(
+                    Line(name.number, name.title, _("target %(n)s") % {"n": suggestion})
+                )
             elif suggestion is not None and indicator.annual_target != suggestion:
                 self.preview.kept_targets.append(
                     Line(

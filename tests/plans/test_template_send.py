@@ -114,7 +114,7 @@ def test_a_second_send_changes_only_what_changed_and_keeps_the_districts_own(wor
         ("3.2", "unit"),
     ]
     assert [(line.number, line.detail) for line in seen.changed_indicators] == [("3.2", "how it adds up")]
-    assert [(line.number, line.detail) for line in seen.suggested_targets] == [("2", "1")]
+    assert [(line.number, line.detail) for line in seen.suggested_targets] == [("2", "target 1")]
     assert [line.number for line in seen.kept_targets] == ["3.1"]
     assert [(line.number, line.title) for line in seen.own_items] == [("1a", "Tuman o‘z tadbiri")]
     assert (seen.added_count, seen.changed_count) == (2, 4)
