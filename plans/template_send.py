@@ -218,6 +218,8 @@ def send(
     of them or, when any is refused or fails, none. Returns what was done (the preview's lines).
 
     `expected_digest`: the digest of the preview the person confirmed; refused when it changed."""
+    # One send of a template at a time: a second waits, then sees the plans the first made.
+    list(Plan.objects.select_for_update().filter(pk=template.pk).values_list("pk", flat=True))
     previews = preview(template, districts)
     refused = [
         _("%(district)s: %(reason)s") % {"district": p.district.name, "reason": reason}

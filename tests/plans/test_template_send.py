@@ -228,8 +228,8 @@ def test_the_queries_of_a_send_do_not_grow_with_the_items(extra_items):
 
 # First send, then a second one changing every item, both to two districts: plans, sections,
 # deadlines, items in two batches with their history, services, indicators with their history and
-# targets, per district; the reading of the template and the districts' plans once.
-PINNED_QUERIES = (39, 23)
+# targets, per district; the template locked, it and the districts' plans read once.
+PINNED_QUERIES = (40, 24)
 
 
 def test_the_command_previews_then_sends(world):
@@ -284,3 +284,11 @@ def test_the_command_refuses_what_it_cannot_send(world):
     with pytest.raises(CommandError, match="Boyovut tuman AKM: "):
         call_command("send_template", "--centre", world.region.name, "--year", "2024")
     assert Plan.objects.own().count() == 1
+
+
+def test_a_send_locks_its_template_so_that_two_sends_follow_each_other(world):
+    with CaptureQueriesContext(connection) as queries:
+        send(world.template, world.districts[:1], None)
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    # SQLite has no row locks (its writes are one at a time anyway).
+    assert len(locks) == (0 if connection.vendor == "sqlite" else 1)
