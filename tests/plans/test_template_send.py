@@ -292,3 +292,27 @@ def test_a_send_locks_its_template_so_that_two_sends_follow_each_other(world):
     locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     # SQLite has no row locks (its writes are one at a time anyway).
     assert len(locks) == (0 if connection.vendor == "sqlite" else 1)
+
+
+def test_an_item_moved_in_the_template_moves_in_the_district_with_its_figures(world):
+    district = world.districts[0]
+    send(world.template, [district], None)
+    plan = district_plan(district)
+    report = plan.items.get(number="2").indicators.get()
+    Actual.objects.create(
+        indicator=report, month=2, service=Service.objects.get(organization=district), value=1
+    )
+    second = world.template.sections.get(number="II")
+    PlanItem.objects.filter(pk=world.item("2").pk).update(section=second)
+    template_section_iii = world.template.sections.create(number="III", title="OAV bilan ishlash", order=3)
+    PlanItem.objects.filter(pk=world.item("1").pk).update(section=template_section_iii)
+
+    with translation.override("en"):
+        [seen] = preview(world.template, [district])
+    assert [(line.number, line.title) for line in seen.added_sections] == [("III", "OAV bilan ishlash")]
+    assert [(line.number, line.detail) for line in seen.changed_items] == [("1", "section"), ("2", "section")]
+    send(world.template, [district], None)
+    moved = plan.items.select_related("section").get(number="2")
+    assert moved.section.number == "II" and moved.indicators.get() == report
+    assert Actual.objects.get(indicator=report).value == 1
+    assert plan.items.get(number="1").section.title == "OAV bilan ishlash"

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from plans.models import Indicator, Plan, PlanItem
+from tests.deploy.csp import csp_violations
 
 from .template_world import build_world
 
@@ -148,3 +149,11 @@ def test_the_admin_shows_how_each_template_indicator_adds_up(world):
     select = page.split(f'name="indicators-{position}-aggregation"')[1].split("</select>")[0]
     assert '<option value="latest" selected>' in select
     assert 'name="template_item"' in page
+
+
+def test_the_pages_keep_within_the_content_security_policy(world):
+    client = client_of(world, "viloyat-direktor")
+    for url, query in ((CHOOSE, {}), (PREVIEW, districts_query(world))):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert csp_violations(response.content.decode()) == []
