@@ -24,6 +24,12 @@ from ..models import Plan
 from ..template_send import SendRefused, digest, districts_of, preview, send
 
 
+class NoTemplate(Http404):
+    def __init__(self, centre: Organization, year: int):
+        super().__init__(f"{centre} has no template for {year}")
+        self.centre, self.year = centre, year
+
+
 def _template(request: HttpRequest, year: int, params: QueryDict) -> Plan:
     """The template of the regional centre asked for (`centre`, else the first the person manages)
     for `year`: 403 for anyone who may not send one, 404 when there is none."""
@@ -35,7 +41,7 @@ def _template(request: HttpRequest, year: int, params: QueryDict) -> Plan:
     template = Plan.objects.templates().filter(organization=centre, year=year).select_related("organization")
     found = template.first()
     if found is None:
-        raise Http404
+        raise NoTemplate(centre, year)
     return found
 
 
@@ -56,7 +62,13 @@ def _query(template: Plan, districts: list[Organization]) -> str:
 @login_required
 @require_GET
 def choose(request: HttpRequest, year: int) -> HttpResponse:
-    template = _template(request, year, request.GET)
+    try:
+        template = _template(request, year, request.GET)
+    except NoTemplate as missing:
+        # Reached from the menu, which names this year: say which years have a template.
+        years = Plan.objects.templates().filter(organization=missing.centre).values_list("year", flat=True)
+        context = {"centre": missing.centre, "year": year, "years": sorted(years, reverse=True)}
+        return render(request, "plans/template/missing.html", context, status=404)
     districts = districts_of(template)
     plans = set(
         Plan.objects.own()
