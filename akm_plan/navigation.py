@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from plans.clock import today
 from services.access import access_for
 
 
@@ -35,4 +36,9 @@ def _links(request: HttpRequest) -> list[Link]:
     if access.is_manager or access.is_reviewer:
         links.append(Link(_("Centre dashboard"), reverse("plans:centre-dashboard")))
         links.append(Link(_("Quarterly reports"), reverse("reports:list")))
+    if access.template_centres():
+        year = today().year
+        links.append(
+            Link(_("Template for the districts"), reverse("plans:template-choose", kwargs={"year": year}))
+        )
     return links

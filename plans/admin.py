@@ -166,8 +166,8 @@ class SectionInline(CentreDoorsInline, admin.TabularInline):
 @admin.register(Plan)
 class PlanAdmin(CentreDoorsAdmin, admin.ModelAdmin):
     centre_paths = ("organization",)
-    list_display = ("__str__", "organization", "year")
-    list_filter = ("year", ("organization", RelatedOnly))
+    list_display = ("__str__", "organization", "year", "kind")
+    list_filter = ("year", "kind", ("organization", RelatedOnly))
     list_select_related = ("organization",)
     search_fields = ("organization__name", "year")
     inlines = [SectionInline]
@@ -200,10 +200,12 @@ class DeadlineAdmin(CentreDoorsAdmin, admin.ModelAdmin):
 
 
 class IndicatorInline(CentreDoorsInline, admin.TabularInline):
-    """The item's indicators; each links to its own page, where its quarter targets are."""
+    """The item's indicators; each links to its own page, where its quarter targets are. How each adds
+    up over months and districts (sum, latest, highest) is set here: in a region's template it is
+    sent to the districts with the indicator."""
 
     model = Indicator
-    fields = ("label", "annual_target", "order")
+    fields = ("label", "annual_target", "aggregation", "order")
     extra = 0
     show_change_link = True
 
@@ -239,13 +241,13 @@ class PlanItemAdmin(CentreDoorsAdmin, ApostropheSearchMixin, SimpleHistoryAdmin)
     )
     list_select_related = ("unit", "deadline", "section")
     search_fields = ("number", "title")
-    autocomplete_fields = ("services", "unit", "parent", "deadline")
+    autocomplete_fields = ("services", "unit", "parent", "deadline", "template_item")
     ordering = ("order",)
     inlines = [IndicatorInline]
     fieldsets = (
         (None, {"fields": ("plan", "section", "number", "parent", "title", "unit", "deadline")}),
         (_("Who and how"), {"fields": ("services", "all_services", "steps")}),
-        (_("Order and remarks"), {"fields": ("order", "note")}),
+        (_("Order and remarks"), {"fields": ("order", "template_item", "note")}),
     )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -294,8 +296,8 @@ class TargetInline(CentreDoorsInline, admin.TabularInline):
 @admin.register(Indicator)
 class IndicatorAdmin(CentreDoorsAdmin, ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryAdmin):
     centre_paths = ("item__plan__organization",)
-    list_display = ("__str__", "item", "label", "annual_target")
-    list_filter = (("item__plan", RelatedOnly), ("item__section", RelatedOnly))
+    list_display = ("__str__", "item", "label", "annual_target", "aggregation")
+    list_filter = ("aggregation", ("item__plan", RelatedOnly), ("item__section", RelatedOnly))
     list_select_related = ("item",)
     search_fields = ("item__number", "item__title", "label")
     search_number_field = "item__number"

@@ -1,7 +1,8 @@
 """URLs of the plan's pages: monthly entry and progress dashboards."""
+
 from django.urls import path
 
-from .views import dashboards, entry
+from .views import dashboards, entry, template_send
 
 app_name = "plans"
 
@@ -14,4 +15,7 @@ urlpatterns = [
     path("dashboard/", dashboards.centre_dashboard, name="centre-dashboard"),
     path("dashboard/service/<int:service>/", dashboards.service_dashboard, name="service-dashboard"),
     path("indicator/<int:indicator>/", dashboards.indicator_page, name="indicator"),
+    path("template/<int:year>/", template_send.choose, name="template-choose"),
+    path("template/<int:year>/preview/", template_send.preview_page, name="template-preview"),
+    path("template/<int:year>/send/", template_send.send_view, name="template-send"),
 ]

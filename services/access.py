@@ -2,7 +2,8 @@
 
 - staff enter figures for their own services; service heads also complete their services' month;
 - managers see and enter everything of their centre, reopen months and submit reports; a regional
-  centre's managers also read (never change) every centre below it;
+  centre's managers also read (never change) every centre below it, and send the region's plan
+  template to its districts;
 - reviewers read every centre below theirs, to any depth (the national library's read the regions
   and, through them, the districts); they accept or return the reports of the centres directly
   under theirs only;
@@ -92,6 +93,22 @@ class Access:
 
     def manages(self, centre: Organization | int) -> bool:
         return _id(centre) in self.managed_centre_ids
+
+    def can_send_template(self, centre: Organization) -> bool:
+        """May send the centre's plan template to the centres directly under it (plans.template_send):
+        a manager of a regional centre."""
+        return self.manages(centre) and centre.kind == Organization.Kind.REGIONAL
+
+    def template_centres(self) -> list[Organization]:
+        """The regional centres whose template this person may send, by name (no query)."""
+        return sorted(
+            (
+                m.organization
+                for m in self.memberships
+                if m.role == Membership.Role.MANAGER and self.can_send_template(m.organization)
+            ),
+            key=lambda centre: centre.name,
+        )
 
     def reviews(self, centre: Organization) -> bool:
         """Accepts and returns this centre's reports: a reviewer of the centre directly above it."""

@@ -53,6 +53,10 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "plans:centre-dashboard":           (LOGIN,     403,       403,       200,       200,       403),
     "plans:service-dashboard":          (LOGIN,     200,       200,       200,       200,       403),
     "plans:indicator":                  (LOGIN,     200,       200,       200,       200,       403),
+    # The region's template for its districts: its managers only (tests/plans/test_template_send_views).
+    "plans:template-choose":            (LOGIN,     403,       403,       403,       403,       403),
+    "plans:template-preview":           (LOGIN,     403,       403,       403,       403,       403),
+    "plans:template-send":              (LOGIN,     405,       405,       405,       405,       405),
     "reports:list":                     (LOGIN,     403,       403,       200,       200,       403),
     "reports:detail":                   (LOGIN,     403,       403,       200,       200,       403),
     "reports:pdf":                      (LOGIN,     403,       403,       200,       200,       403),
@@ -94,6 +98,7 @@ CSRF_SAMPLE = [
     "plans:entry",
     "plans:entry-complete",
     "plans:entry-month-lock",
+    "plans:template-send",
     "reports:submit",
     "reports:withdraw_acceptance",
     "notices:open",
