@@ -1,7 +1,7 @@
 """URLs of the plan's pages: monthly entry and progress dashboards."""
 from django.urls import path
 
-from .views import dashboards, entry
+from .views import dashboards, entry, regional
 
 app_name = "plans"
 
@@ -13,5 +13,7 @@ urlpatterns = [
     path("entry/history/<int:indicator>/", entry.history, name="entry-history"),
     path("dashboard/", dashboards.centre_dashboard, name="centre-dashboard"),
     path("dashboard/service/<int:service>/", dashboards.service_dashboard, name="service-dashboard"),
+    path("region/", regional.region_dashboard, name="region-dashboard"),
+    path("nation/", regional.nation_dashboard, name="nation-dashboard"),
     path("indicator/<int:indicator>/", dashboards.indicator_page, name="indicator"),
 ]
