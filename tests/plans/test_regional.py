@@ -199,6 +199,9 @@ def test_the_pages_show_the_rows_and_link_down(client, region):
     page = client.get(REGION_URL, {"centre": jizzax.pk}).content.decode()
     assert f"{reverse('plans:centre-dashboard')}?centre={zomin.pk}&amp;year=2024&amp;month=3" in page
     assert short_name(zomin) == "Zomin tuman" and "<svg" in page and "status-grid" in page
+    # The region's director (no plan of the centre's own) lands on the region's dashboard.
+    client.force_login(users()["viloyat-direktor"])
+    assert client.get(reverse("home"))["Location"] == REGION_URL
 
 
 # Session, user, memberships, the bell; the tree of centres and the centres overseen; then the
