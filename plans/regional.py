@@ -34,6 +34,9 @@ FURTHEST_BEHIND = 3
 SORT_KEYS = ("name", "share", "behind", "overdue", "complete", "report", "entry")
 SORTS = frozenset(SORT_KEYS) | frozenset(f"-{key}" for key in SORT_KEYS)
 DEFAULT_SORT = "share"
+# Each column's useful way round, offered where the headers cannot be tapped (phones): names A–Z,
+# the lowest share first, the most behind first…
+USEFUL_SORTS = ("name", "share", "-behind", "-overdue", "complete", "report", "entry")
 
 
 # A report's column sorts what needs chasing first: not sent past its due day, sent late,

@@ -20,6 +20,7 @@ from ..regional import (
     DEFAULT_SORT,
     SORT_KEYS,
     SORTS,
+    USEFUL_SORTS,
     Overview,
     default_month,
     nation_overview,
@@ -65,8 +66,11 @@ def _context(overview: Overview, prefix: str, centres: list[Organization]) -> di
     )
     # Each column's header links to its sort; the sorted column's link turns the order round.
     sorts = {key: (f"-{key}" if overview.sort == key else key) for key in SORT_KEYS}
+    # The sort choices of the filters form, the one in use among them.
+    offered = list(USEFUL_SORTS) if overview.sort in USEFUL_SORTS else [*USEFUL_SORTS, overview.sort]
     return {
         "overview": overview,
+        "sort_choices": [(sort, sort.lstrip("-"), sort.startswith("-")) for sort in offered],
         "centres": centres,
         "years": [overview.year - 1, overview.year, overview.year + 1],
         "month_name": MONTHS[overview.month],
