@@ -38,3 +38,7 @@ def test_regional_reviewer_opens_the_region_and_drills_into_the_late_district(pa
     page.wait_for_load_state()
     assert "/plan/dashboard/" in page.url
     assert GENERATED[2].name in page.locator("h1").inner_text()
+    # And back up to the region.
+    page.click("p.crumbs a[href^='/plan/region/']")
+    page.wait_for_load_state()
+    assert page.locator("#centres tbody tr").count() == 4

@@ -199,6 +199,11 @@ def test_the_pages_show_the_rows_and_link_down(client, region):
     page = client.get(REGION_URL, {"centre": jizzax.pk}).content.decode()
     assert f"{reverse('plans:centre-dashboard')}?centre={zomin.pk}&amp;year=2024&amp;month=3" in page
     assert short_name(zomin) == "Zomin tuman" and "<svg" in page and "status-grid" in page
+    # The district's dashboard leads back up to the region, for those who read it only.
+    drill = client.get(reverse("plans:centre-dashboard"), {"centre": zomin.pk}).content.decode()
+    assert f"{REGION_URL}?centre={jizzax.pk}&amp;year=2024" in drill
+    client.force_login(users()["direktor"])
+    assert REGION_URL not in client.get(reverse("plans:centre-dashboard")).content.decode()
     # The region's director (no plan of the centre's own) lands on the region's dashboard.
     client.force_login(users()["viloyat-direktor"])
     assert client.get(reverse("home"))["Location"] == REGION_URL
