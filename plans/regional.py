@@ -39,9 +39,9 @@ DEFAULT_SORT = "share"
 USEFUL_SORTS = ("name", "share", "-behind", "-overdue", "complete", "report", "entry")
 
 
-# A report's column sorts what needs chasing first: not sent past its due day, sent late,
-# returned, not sent yet, waiting for the region, accepted.
 def report_rank(state: str, on_time: Punctuality) -> int:
+    """Where a report sorts in its column, what needs chasing first: not sent past its due day,
+    sent late, returned, not sent yet, waiting for the region, accepted."""
     if state == ReportState.ACCEPTED:
         return 5
     if on_time == Punctuality.OVERDUE:
