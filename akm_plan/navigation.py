@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.clock import today
 from services.access import access_for
+from services.models import Membership, Organization
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,16 @@ def _links(request: HttpRequest) -> list[Link]:
                 Link(service.name, reverse("plans:service-dashboard", kwargs={"service": service.pk}))
             )
     if access.is_manager or access.is_reviewer:
+        # A regional or national centre's people read the dashboard of the centres under it.
+        kinds = {
+            m.organization.kind
+            for m in access.memberships
+            if m.role in (Membership.Role.MANAGER, Membership.Role.REVIEWER)
+        }
+        if Organization.Kind.NATIONAL in kinds:
+            links.append(Link(_("National dashboard"), reverse("plans:nation-dashboard")))
+        if kinds & {Organization.Kind.NATIONAL, Organization.Kind.REGIONAL}:
+            links.append(Link(_("Region dashboard"), reverse("plans:region-dashboard")))
         links.append(Link(_("Centre dashboard"), reverse("plans:centre-dashboard")))
         links.append(Link(_("Quarterly reports"), reverse("reports:list")))
     if access.template_centres():

@@ -7,7 +7,7 @@ thousand digits raises. Every number a view takes from request.GET or request.PO
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from django.core.exceptions import BadRequest
 
@@ -34,3 +34,14 @@ def int_param(params: Mapping[str, str], name: str) -> int | None:
     if number is None:
         raise BadRequest(f"{name} is not a number")
     return number
+
+
+def choice_param(params: Mapping[str, str], name: str, choices: Collection[str]) -> str | None:
+    """request.GET[name] when it is one of `choices`, None when it is missing or empty; anything
+    else is a bad request (400)."""
+    text = params.get(name, "").strip()
+    if not text:
+        return None
+    if text not in choices:
+        raise BadRequest(f"{name} is not one of the choices")
+    return text

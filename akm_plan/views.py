@@ -10,6 +10,7 @@ from plans.clock import today
 from plans.models import Plan
 from plans.selectors import landing_month
 from services.access import access_for
+from services.models import Organization
 
 
 def _landing_plan(organization_ids: set[int]) -> Plan | None:
@@ -23,9 +24,10 @@ def _landing_plan(organization_ids: set[int]) -> Plan | None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Managers go to the centre dashboard, staff and heads to their (first) service's month to
-    report (see plans.selectors.landing_month), reviewers to the reports; anyone else is told
-    they have nothing to do here."""
+    """Managers go to the centre dashboard (a regional centre's managers without a plan of their
+    own, to the region's), staff and heads to their (first) service's month to report (see
+    plans.selectors.landing_month), reviewers to the reports; anyone else is told they have
+    nothing to do here."""
     access = access_for(request)
     if access.is_manager:
         plan = _landing_plan(access.managed_centre_ids)
@@ -39,6 +41,12 @@ def home(request: HttpRequest) -> HttpResponse:
             if plan is not None:
                 plan, month = landing_month(plan, service)
                 return redirect("plans:entry", year=plan.year, month=month, service=service.pk)
+    if any(
+        m.organization.kind == Organization.Kind.REGIONAL
+        for m in access.memberships
+        if m.role == m.Role.MANAGER
+    ):
+        return redirect("plans:region-dashboard")
     if access.is_reviewer:
         return redirect("reports:list")
     return render(request, "home.html")

@@ -359,3 +359,63 @@ def cumulative_line(
     latest = done_points[-1][3] if done_points else 0
     label = _("Done since January against the target") + f": {latest}" + (f" / {target}" if target else "")
     return _svg(width, height, label, body, "cumulative-line")
+
+
+def status_grid(
+    rows: Sequence[tuple[str, Sequence[Status | None]]],
+    columns: Sequence[str],
+    *,
+    prefix: str = "grid",
+    label_width: int = 210,
+) -> SafeString:
+    """Centres (rows) × sections (columns): each cell filled with its status's colour and pattern
+    (so it reads in black and white), a legend below; a cell with no indicator is white with a
+    dash. Names longer than the label column are cut with an ellipsis (each cell's title has it
+    whole)."""
+    cell_w, cell_h, head = 52, 26, 22
+    legend_row = 20
+    statuses = [status for status in STATUS_ORDER if any(status in cells for _name, cells in rows)]
+    width = label_width + cell_w * max(len(columns), 1) + 8
+    legend_columns = max(1, min(3, (width - 8) // 170))
+    legend_rows = -(-len(statuses) // legend_columns) if statuses else 0
+    height = head + cell_h * len(rows) + 12 + legend_rows * legend_row
+    body = [_patterns(prefix)]
+    for index, column in enumerate(columns):
+        x = label_width + cell_w * index + cell_w / 2
+        body.append(_text(x, 15, column, text_anchor="middle", font_weight="bold", fill=INK))
+    described = []
+    for row_index, (name, cells) in enumerate(rows):
+        y = head + cell_h * row_index
+        shown = name if len(name) <= 28 else name[:27] + "…"
+        body.append(_text(label_width - 8, y + 17, shown, text_anchor="end", fill=INK))
+        for index, status in enumerate(cells):
+            x = label_width + cell_w * index
+            if status is None:
+                body.append(
+                    f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
+                    f'fill="#fff" stroke="{GRID}"/>'
+                    + _text(x + cell_w / 2, y + 17, "–", text_anchor="middle", fill=MUTED)
+                )
+                continue
+            body.append(
+                f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
+                f'fill="url(#{prefix}-{status.value})" stroke="{MUTED}" stroke-width="0.5">'
+                f"<title>{escape(name)} · {escape(columns[index])}: {escape(status.label)}</title></rect>"
+            )
+        described.append(
+            f"{name}: "
+            + ", ".join(
+                f"{columns[i]} {status.label}" for i, status in enumerate(cells) if status is not None
+            )
+        )
+    top = head + cell_h * len(rows) + 12
+    column_width = (width - 8) / legend_columns
+    for index, status in enumerate(statuses):
+        lx = 4 + (index % legend_columns) * column_width
+        ly = top + (index // legend_columns) * legend_row
+        body.append(
+            f'<rect x="{lx:.1f}" y="{ly:.1f}" width="14" height="14" fill="url(#{prefix}-{status.value})" '
+            f'stroke="{MUTED}" stroke-width="0.5"/>' + _text(lx + 20, ly + 11.5, status.label, fill=INK)
+        )
+    label = _("Status by section") + (": " + "; ".join(described) if described else "")
+    return _svg(width, height, label, body, "status-grid")

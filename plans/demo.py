@@ -17,6 +17,7 @@ from services.accounts import DEMO_GROUP
 from services.models import Membership, Organization, Service
 
 from .clock import now
+from .demo_region import load_region
 from .exchange import import_plan
 from .models import Actual, Indicator, Plan
 
@@ -26,7 +27,9 @@ DONE_FILE = FIXTURES / "done-2024.json"
 
 
 NATIONAL = "Alisher Navoiy nomidagi O‘zbekiston Milliy kutubxonasi"
-REGIONAL = "Jizzax viloyat axborot-kutubxona markazi"
+REGIONAL = "Jizzax viloyati axborot-kutubxona markazi"
+# The name an earlier demo gave the regional centre, renamed on the next load.
+REGIONAL_BEFORE = "Jizzax viloyat axborot-kutubxona markazi"
 DISTRICT = "Sharof Rashidov tuman axborot-kutubxona markazi"
 
 # The district centre's services in the order the plan names them, with the short name
@@ -65,13 +68,24 @@ def demo_accounts() -> list[DemoAccount]:
     return accounts
 
 
+# The region's and the nation's accounts, made with the demo region (load_demo(region=True)).
+REGION_ACCOUNTS = [
+    DemoAccount("viloyat-direktor", "Viloyat AKM direktori (demo)", Membership.Role.MANAGER, REGIONAL),
+    DemoAccount("milliy", "Milliy kutubxona taqrizchisi (demo)", Membership.Role.REVIEWER, NATIONAL),
+]
+
+
 @transaction.atomic
-def load_demo(password: str) -> list[str]:
-    """Create what is missing of the demo; what exists is kept as it is. Returns what was done."""
+def load_demo(password: str, *, region: bool = False) -> list[str]:
+    """Create what is missing of the demo; what exists is kept as it is. Returns what was done.
+
+    With `region`, also the Jizzakh region's template and three more districts with generated
+    figures and reports (plans.demo_region), and the region's and the nation's accounts."""
     done: list[str] = []
     national, _ = Organization.objects.get_or_create(
         name=NATIONAL, defaults={"kind": Organization.Kind.NATIONAL}
     )
+    Organization.objects.filter(name=REGIONAL_BEFORE).update(name=REGIONAL)
     regional, _ = Organization.objects.get_or_create(
         name=REGIONAL, defaults={"kind": Organization.Kind.REGIONAL, "parent": national}
     )
@@ -97,6 +111,11 @@ def load_demo(password: str) -> list[str]:
     _ensure_superuser(password_hash, done)
     for account in demo_accounts():
         _ensure_account(account, password_hash, done)
+    if region:
+        for account in REGION_ACCOUNTS:
+            _ensure_account(account, password_hash, done)
+        source = Plan.objects.own().get(organization=district, year=2024)
+        load_region(regional, source, password_hash, done)
     return done
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dashboards, entry, template_send
+from .views import dashboards, entry, regional, template_send
 
 app_name = "plans"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("entry/history/<int:indicator>/", entry.history, name="entry-history"),
     path("dashboard/", dashboards.centre_dashboard, name="centre-dashboard"),
     path("dashboard/service/<int:service>/", dashboards.service_dashboard, name="service-dashboard"),
+    path("region/", regional.region_dashboard, name="region-dashboard"),
+    path("nation/", regional.nation_dashboard, name="nation-dashboard"),
     path("indicator/<int:indicator>/", dashboards.indicator_page, name="indicator"),
     path("template/<int:year>/", template_send.choose, name="template-choose"),
     path("template/<int:year>/preview/", template_send.preview_page, name="template-preview"),

@@ -86,6 +86,20 @@ def report_list(access: Access, year: int) -> list[ListRow]:
     return rows
 
 
+# "Who is late" first: not sent past the due day, then sent late; the rest in the list's order.
+_LATE_FIRST = {rules.Punctuality.OVERDUE: 0, rules.Punctuality.LATE: 1}
+
+
+def filtered_list(rows: list[ListRow], *, quarter: int | None, state: str | None) -> list[ListRow]:
+    """The list's rows of `quarter` and in `state` (None: any), who is late first."""
+    kept = [
+        row
+        for row in rows
+        if (quarter is None or row.quarter == quarter) and (state is None or row.state == state)
+    ]
+    return sorted(kept, key=lambda row: _LATE_FIRST.get(row.punctuality, 2))
+
+
 @dataclass(frozen=True)
 class ReportPage:
     """One report as its page shows it."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from akm_plan.params import int_param, parse_int
+from akm_plan.params import choice_param, int_param, parse_int
 from plans.clock import today
 from plans.locks import quarter_months
 from plans.models import Plan
@@ -25,6 +25,7 @@ from .pdf import render_pdf
 from .selectors import (
     NamedRow,
     current_table,
+    filtered_list,
     last_version,
     missing_notes,
     named_rows,
@@ -75,11 +76,26 @@ def report_list_page(request: HttpRequest) -> HttpResponse:
     if not (access.is_manager or access.is_reviewer):
         raise PermissionDenied
     year = int_param(request.GET, "year") or today().year
-    rows = report_list(access, year)
+    if not 2000 <= year <= 2100:
+        raise BadRequest("year out of range")
+    quarter = int_param(request.GET, "quarter")
+    if quarter is not None and not 1 <= quarter <= 4:
+        raise BadRequest("quarter out of range")
+    state = choice_param(request.GET, "state", rules.ReportState.values)
+    rows = filtered_list(report_list(access, year), quarter=quarter, state=state)
     return render(
         request,
         "reports/list.html",
-        {"rows": rows, "year": year, "years": [year - 1, year, year + 1], "reviewer": access.is_reviewer},
+        {
+            "rows": rows,
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "reviewer": access.is_reviewer,
+            "quarter": quarter,
+            "quarters": [(number, rules.roman(number)) for number in range(1, 5)],
+            "state": state,
+            "states": rules.ReportState.choices,
+        },
     )
 
 

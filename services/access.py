@@ -118,6 +118,21 @@ class Access:
         """May see the whole centre: every figure, note and history, its dashboards and reports."""
         return self.manages(centre) or _id(centre) in self.readable_centre_ids
 
+    def oversees(self, centre: Organization | int) -> bool:
+        """May read the dashboard of the centres under `centre` (a region's or the nation's): its
+        managers and reviewers, and those who see it whole from above (a national reviewer reads
+        each region's)."""
+        pk = _id(centre)
+        return pk in self.managed_centre_ids | self.reviewing_centre_ids | self.readable_centre_ids
+
+    def overseen_centres(self, kind: str) -> list[Organization]:
+        """The centres of `kind` whose dashboard of the centres under them this person may read
+        (see oversees), by name. One query after the tree of centres."""
+        ids = self.managed_centre_ids | self.reviewing_centre_ids | self.readable_centre_ids
+        if not ids:
+            return []
+        return list(Organization.objects.filter(pk__in=ids, kind=kind).order_by("name"))
+
     def centres_filter(self, field: str = "") -> Q:
         """A filter on `field` (a path to an Organization, "" for Organization itself) keeping the
         centres this person may see whole."""

@@ -103,6 +103,10 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
         filters, dashboard, "centre", centre=centre, centres=centres, may_see_centre=True
     )
     context["returned_quarters"] = returned_quarters(plan)
+    if centre.parent_id is not None and access.oversees(centre.parent_id):
+        # The way back up to the region's dashboard, for those who read it.
+        query = f"?centre={centre.parent_id}&year={plan.year}&month={month}"
+        context["region_url"] = reverse("plans:region-dashboard") + query
     return render(request, "plans/dashboard/centre.html", context)
 
 

@@ -57,6 +57,10 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "plans:template-choose":            (LOGIN,     403,       403,       403,       403,       403),
     "plans:template-preview":           (LOGIN,     403,       403,       403,       403,       403),
     "plans:template-send":              (LOGIN,     405,       405,       405,       405,       405),
+    # The region's dashboard: its reviewers (and managers, and the nation's reviewers: see
+    # tests/plans/test_regional.py for the matrix in and outside each subtree).
+    "plans:region-dashboard":           (LOGIN,     403,       403,       403,       200,       403),
+    "plans:nation-dashboard":           (LOGIN,     403,       403,       403,       403,       403),
     "reports:list":                     (LOGIN,     403,       403,       200,       200,       403),
     "reports:detail":                   (LOGIN,     403,       403,       200,       200,       403),
     "reports:pdf":                      (LOGIN,     403,       403,       200,       200,       403),
