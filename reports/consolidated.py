@@ -30,7 +30,7 @@ from plans.models import Indicator, Plan
 from services.models import Organization
 
 from . import rules
-from .models import Report, ReportVersion
+from .models import Report, ReportEvent, ReportVersion
 from .tables import FIGURES, HEADING, SECTION
 
 KIND = "consolidated"  # the "kind" key of a consolidated table stored with a version
@@ -69,7 +69,7 @@ class ConsolidatedRow:
 
     @property
     def aggregation_label(self) -> str:
-        return Aggregation(self.aggregation).label if self.aggregation else ""
+        return str(Aggregation(self.aggregation).label) if self.aggregation else ""
 
 
 @dataclass(frozen=True)
@@ -95,16 +95,7 @@ class DistrictRow:
 
     @property
     def state_label(self) -> str:
-        return Report.State(self.state).label if self.state else _("No plan")
-
-    @property
-    def punctuality_label(self) -> str:
-        return {
-            rules.Punctuality.ON_TIME: _("on time"),
-            rules.Punctuality.LATE: _("late"),
-            rules.Punctuality.PENDING: _("not yet due"),
-            rules.Punctuality.OVERDUE: _("overdue"),
-        }[rules.Punctuality(self.punctuality)]
+        return str(Report.State(self.state).label) if self.state else _("No plan")
 
     @property
     def source_label(self) -> str:
@@ -455,3 +446,79 @@ def _targets(how: str, targets: list[int | None]) -> int | None:
     """The districts' targets added up like their figures; None when none has a target."""
     known = [target for target in targets if target is not None]
     return over_centres(how, known) if known else None
+
+
+@dataclass(frozen=True)
+class ConsolidatedPage:
+    """A region's consolidated report as its page shows it."""
+
+    template: Plan
+    quarter: int
+    report: Report | None
+    table: ConsolidatedTable
+    frozen: ReportVersion | None  # the version shown, while the National Library has it
+    versions: list[ReportVersion]
+    events: list[Any]
+    # Districts whose report was returned (or its acceptance taken back) after the version shown
+    # was sent: the figures sent no longer stand.
+    out_of_date: list[str]
+
+    @property
+    def state(self) -> str:
+        return self.report.state if self.report else Report.State.DRAFT
+
+    @property
+    def state_label(self) -> str:
+        return Report.State(self.state).label
+
+
+def consolidated_page(template: Plan, quarter: int, *, include_drafts: bool = False) -> ConsolidatedPage:
+    """The consolidated report: once sent, the version as sent and whether a district's report has
+    been sent back since; otherwise built now. A fixed number of queries, however many districts."""
+    report = Report.objects.filter(plan=template, quarter=quarter).first()
+    versions, events, frozen, out_of_date = [], [], None, []
+    if report is not None:
+        versions = list(
+            report.versions.defer("pdf", "table").select_related("submitted_by").order_by("number")
+        )
+        events = list(report.events.select_related("acting_user", "version").order_by("created_at", "pk"))
+    if report is not None and report.state in SENT_STATES:
+        frozen = ReportVersion.objects.defer("pdf").get(pk=versions[-1].pk)
+        table = ConsolidatedTable.from_json(frozen.table)
+        out_of_date = list(
+            ReportEvent.objects.filter(
+                report__plan__organization__parent_id=template.organization_id,
+                report__plan__kind=Plan.Kind.OWN,
+                report__plan__year=template.year,
+                report__quarter=quarter,
+                action__in=[ReportEvent.Action.RETURNED, ReportEvent.Action.ACCEPTANCE_WITHDRAWN],
+                created_at__gt=frozen.submitted_at,
+            )
+            .order_by("report__plan__organization__name")
+            .values_list("report__plan__organization__name", flat=True)
+            .distinct()
+        )
+    else:
+        table = build_consolidated(template, quarter, include_drafts=include_drafts)
+    return ConsolidatedPage(
+        template=template,
+        quarter=quarter,
+        report=report,
+        table=table,
+        frozen=frozen,
+        versions=versions,
+        events=events,
+        out_of_date=out_of_date,
+    )
+
+
+def current_consolidated(
+    template: Plan, quarter: int, *, include_drafts: bool = False
+) -> tuple[ConsolidatedTable, ReportVersion | None]:
+    """The consolidated report as it stands: the last version sent while the National Library has
+    it, else built now."""
+    report = Report.objects.filter(plan=template, quarter=quarter).first()
+    if report is not None and report.state in SENT_STATES:
+        version = report.versions.order_by("-number").first()
+        return ConsolidatedTable.from_json(version.table), version
+    return build_consolidated(template, quarter, include_drafts=include_drafts), None
