@@ -37,12 +37,14 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _template(request: HttpRequest, plan_id: int, quarter: int, *, may: str = "view") -> Plan:
+def _template(request: HttpRequest, template_id: int, quarter: int, *, may: str = "view") -> Plan:
     """The region's template plan, if this person may `may` ("view", "send" or "review") its
     consolidated report; else 403 (404 for a plan that is not a template)."""
     if not 1 <= quarter <= 4:
         raise Http404
-    template = get_object_or_404(Plan.objects.templates().select_related("organization__parent"), pk=plan_id)
+    template = get_object_or_404(
+        Plan.objects.templates().select_related("organization__parent"), pk=template_id
+    )
     access = access_for(request)
     allowed = {
         "view": access.can_view_consolidated,
@@ -101,8 +103,8 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def consolidated_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
-    template = _template(request, plan_id, quarter)
+def consolidated_detail(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
+    template = _template(request, template_id, quarter)
     access = access_for(request)
     drafts = _include_drafts(request)
     page = consolidated_page(template, quarter, include_drafts=drafts)
@@ -127,9 +129,9 @@ def consolidated_detail(request: HttpRequest, plan_id: int, quarter: int) -> Htt
 
 @login_required
 @require_GET
-def consolidated_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+def consolidated_pdf(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     """As it stands: the PDF as sent while the National Library has it, else built now (a draft)."""
-    template = _template(request, plan_id, quarter)
+    template = _template(request, template_id, quarter)
     table, version = current_consolidated(template, quarter, include_drafts=_include_drafts(request))
     if version is not None:
         return _download(bytes(version.pdf), PDF, _filename(template, table, "pdf", version.number))
@@ -140,8 +142,8 @@ def consolidated_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpRe
 
 @login_required
 @require_GET
-def consolidated_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
-    template = _template(request, plan_id, quarter)
+def consolidated_xlsx(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
+    template = _template(request, template_id, quarter)
     table, version = current_consolidated(template, quarter, include_drafts=_include_drafts(request))
     on = today() if version is None else version.submitted_on
     number = version.number if version else None
@@ -150,8 +152,10 @@ def consolidated_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpR
 
 @login_required
 @require_GET
-def consolidated_version_pdf(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
-    template = _template(request, plan_id, quarter)
+def consolidated_version_pdf(
+    request: HttpRequest, template_id: int, quarter: int, number: int
+) -> HttpResponse:
+    template = _template(request, template_id, quarter)
     version = get_object_or_404(ReportVersion, report__plan=template, report__quarter=quarter, number=number)
     table = ConsolidatedTable.from_json(version.table)
     return _download(bytes(version.pdf), PDF, _filename(template, table, "pdf", number))
@@ -159,8 +163,10 @@ def consolidated_version_pdf(request: HttpRequest, plan_id: int, quarter: int, n
 
 @login_required
 @require_GET
-def consolidated_version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
-    template = _template(request, plan_id, quarter)
+def consolidated_version_xlsx(
+    request: HttpRequest, template_id: int, quarter: int, number: int
+) -> HttpResponse:
+    template = _template(request, template_id, quarter)
     version = get_object_or_404(
         ReportVersion.objects.defer("pdf"), report__plan=template, report__quarter=quarter, number=number
     )
@@ -171,8 +177,8 @@ def consolidated_version_xlsx(request: HttpRequest, plan_id: int, quarter: int, 
 
 @login_required
 @require_POST
-def consolidated_submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
-    template = _template(request, plan_id, quarter, may="send")
+def consolidated_submit(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
+    template = _template(request, template_id, quarter, may="send")
     return _act(
         request,
         template,
@@ -184,8 +190,8 @@ def consolidated_submit(request: HttpRequest, plan_id: int, quarter: int) -> Htt
 
 @login_required
 @require_POST
-def consolidated_accept(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
-    template = _template(request, plan_id, quarter, may="review")
+def consolidated_accept(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
+    template = _template(request, template_id, quarter, may="review")
     report = _existing_report(template, quarter)
     return _act(
         request,
@@ -198,8 +204,8 @@ def consolidated_accept(request: HttpRequest, plan_id: int, quarter: int) -> Htt
 
 @login_required
 @require_POST
-def consolidated_return(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
-    template = _template(request, plan_id, quarter, may="review")
+def consolidated_return(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
+    template = _template(request, template_id, quarter, may="review")
     report = _existing_report(template, quarter)
     return _act(
         request,
@@ -223,7 +229,7 @@ def _act(request: HttpRequest, template: Plan, quarter: int, action: Callable, s
         messages.error(request, str(error))
     else:
         messages.success(request, success)
-    return redirect("reports:consolidated", plan_id=template.pk, quarter=quarter)
+    return redirect("reports:consolidated", template_id=template.pk, quarter=quarter)
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

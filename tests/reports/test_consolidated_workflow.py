@@ -27,7 +27,7 @@ def region():
 
 
 def _url(name, region, quarter=1, **extra):
-    return reverse(f"reports:{name}", kwargs={"plan_id": region.template.pk, "quarter": quarter, **extra})
+    return reverse(f"reports:{name}", kwargs={"template_id": region.template.pk, "quarter": quarter, **extra})
 
 
 def test_sending_freezes_the_consolidated_report_as_a_version(region):
