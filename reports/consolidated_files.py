@@ -17,6 +17,7 @@ from akm_plan.sheet_writer import write_cell
 
 from .consolidated import ConsolidatedTable
 from .fetcher import STATIC_ORIGIN, StaticFilesFetcher
+from .filenames import report_filename
 from .pdf import _ReportHTML, _stylesheet, page_parts, version_line
 from .tables import FIGURES, SECTION
 from .xlsx import BORDER, HEADER_FILL, SECTION_FILL, WRAP
@@ -170,3 +171,17 @@ def _print_setup(sheet) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.oddFooter.right.text = _("Page &P of &N")
+
+
+def consolidated_filename(
+    template, year: int, quarter: int, extension: str, version: int | None = None
+) -> str:
+    """The region's name with "yig‘ma" (consolidated), so it never takes its own report's name."""
+    return report_filename(
+        centre=f"{template.organization.name} yig‘ma",
+        centre_id=template.organization_id,
+        year=year,
+        quarter=quarter,
+        extension=extension,
+        version=version,
+    )

@@ -21,8 +21,8 @@ from services.access import access_for
 
 from . import rules
 from .consolidated import ConsolidatedTable, consolidated_page, current_consolidated
-from .consolidated_files import render_consolidated_pdf, render_consolidated_xlsx
-from .filenames import content_disposition, report_filename
+from .consolidated_files import consolidated_filename, render_consolidated_pdf, render_consolidated_xlsx
+from .filenames import content_disposition
 from .models import Report, ReportVersion
 from .workflow import (
     COMMENT_MAX_LENGTH,
@@ -240,17 +240,3 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 def _filename(template: Plan, table: ConsolidatedTable, extension: str, version: int | None = None) -> str:
     return consolidated_filename(template, table.year, table.quarter, extension, version)
-
-
-def consolidated_filename(
-    template: Plan, year: int, quarter: int, extension: str, version: int | None = None
-) -> str:
-    """The region's name with "yig‘ma" (consolidated), so it never takes its own report's name."""
-    return report_filename(
-        centre=f"{template.organization.name} yig‘ma",
-        centre_id=template.organization_id,
-        year=year,
-        quarter=quarter,
-        extension=extension,
-        version=version,
-    )

@@ -27,7 +27,9 @@ urlpatterns = [
         name="withdraw_acceptance",
     ),
     path("consolidated/", consolidated.consolidated_list, name="consolidated_list"),
-    path("consolidated/<int:template_id>/<int:quarter>/", consolidated.consolidated_detail, name="consolidated"),
+    path(
+        "consolidated/<int:template_id>/<int:quarter>/", consolidated.consolidated_detail, name="consolidated"
+    ),
     path(
         "consolidated/<int:template_id>/<int:quarter>/report.pdf",
         consolidated.consolidated_pdf,

@@ -172,3 +172,46 @@ def test_the_xlsx_has_the_consolidated_sheet_and_the_districts_sheet(region):
     assert names == [d.name for d in table.districts]
     first = [cell.value for cell in next(districts.iter_rows(min_row=4))][2:]
     assert first == [table.districts[0].done_to_date.get(str(row.template_indicator_id)) for row in figures]
+
+
+def test_the_command_writes_the_consolidated_report(region, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    target = tmp_path / "yigma.xlsx"
+    call_command(
+        "quarterly_report", year=2024, quarter=1, centre=region.region.name, consolidated=True,
+        file_format="xlsx", output=str(target), stdout=io.StringIO(),
+    )  # fmt: skip
+    sheet = load_workbook(target).worksheets[0]
+    done = [row[7].value for row in sheet.iter_rows(min_row=4) if isinstance(row[7].value, int)]
+    assert done[:6] == [row.done_to_date for row in build_consolidated(region.template, 1).figure_rows()]
+    do_submit_consolidated(region.template, 1, acting_user=region.users["region_manager"])
+    out = io.StringIO()
+    call_command(
+        "quarterly_report", year=2024, quarter=1, centre=str(region.region.pk), consolidated=True,
+        output=str(tmp_path), stdout=out,
+    )  # fmt: skip
+    written = tmp_path / out.getvalue().strip().rsplit("/", 1)[-1]
+    assert written.name.endswith("-2024-q1-v1.pdf") and "yigma" in written.name
+    version = Report.objects.get(plan=region.template, quarter=1).versions.get()
+    assert written.read_bytes() == bytes(version.pdf)
+    with pytest.raises(CommandError):
+        call_command(
+            "quarterly_report", year=2024, quarter=1, centre=region.districts[0].name, consolidated=True,
+            output=str(tmp_path / "x.pdf"), stdout=io.StringIO(),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("districts", [3, 6])
+def test_the_page_reads_in_a_fixed_number_of_queries(districts, client, django_assert_num_queries):
+    world = build_region(districts)
+    for index in range(districts - 1):
+        send_district(world, index)
+    client.force_login(world.users["national_reviewer"])
+    url = _url("consolidated", world)
+    client.get(url)
+    with django_assert_num_queries(13):
+        assert client.get(url).status_code == 200
+    do_submit_consolidated(world.template, 1, acting_user=world.users["region_manager"])
+    with django_assert_num_queries(11):
+        assert client.get(url).status_code == 200
