@@ -192,9 +192,10 @@ def do_submit_consolidated(template: Plan, quarter: int, *, acting_user: Abstrac
     if report.first_submitted_on is None:
         report.first_submitted_on = on
     report.save(update_fields=["state", "first_submitted_on", "updated_at"])
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report, version=version, action=ReportEvent.Action.SUBMITTED, acting_user=acting_user
     )
+    notices.report_sent(report.plan, quarter, event_id=event.pk, version=number, acting_user=acting_user)
     return version
 
 
@@ -206,9 +207,8 @@ def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "
     report, event = _move(
         report, rules.Move.ACCEPT, refusal, ReportEvent.Action.ACCEPTED, comment, acting_user
     )
-    if report.plan.is_template:  # a consolidated report: the months sealed are the districts'
-        return report
-    do_seal_quarter(report.plan, report.quarter, acting_user=acting_user)
+    if not report.plan.is_template:  # a consolidated report has no months: they are the districts'
+        do_seal_quarter(report.plan, report.quarter, acting_user=acting_user)
     notices.report_accepted(
         report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
     )
@@ -226,9 +226,8 @@ def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) ->
     report, event = _move(
         report, rules.Move.RETURN, refusal, ReportEvent.Action.RETURNED, comment, acting_user
     )
-    if report.plan.is_template:  # a consolidated report: the region sends it again, nothing reopens
-        return report
-    do_return_quarter(report.plan, report.quarter, acting_user=acting_user, comment=comment)
+    if not report.plan.is_template:  # a consolidated report: the region sends it again, nothing reopens
+        do_return_quarter(report.plan, report.quarter, acting_user=acting_user, comment=comment)
     notices.report_returned(
         report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
     )

@@ -215,3 +215,19 @@ def test_the_page_reads_in_a_fixed_number_of_queries(districts, client, django_a
     do_submit_consolidated(world.template, 1, acting_user=world.users["region_manager"])
     with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
+
+
+def test_the_national_library_is_told_and_the_region_hears_back(region):
+    from notices.models import Notice
+
+    do_submit_consolidated(region.template, 1, acting_user=region.users["region_manager"])
+    [sent] = Notice.objects.filter(kind="report_sent", centre=region.region)
+    assert sent.recipient == region.users["national_reviewer"]
+    assert sent.link == _url("consolidated", region)
+    report = Report.objects.get(plan=region.template, quarter=1)
+    do_return(report, acting_user=region.users["national_reviewer"], comment="Qayta yuboring")
+    [returned] = Notice.objects.filter(kind="report_returned", centre=region.region)
+    assert (returned.recipient, returned.link) == (
+        region.users["region_manager"],
+        _url("consolidated", region),
+    )
