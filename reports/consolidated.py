@@ -31,7 +31,7 @@ from services.models import Organization
 
 from . import rules
 from .models import Report, ReportEvent, ReportVersion
-from .tables import FIGURES, HEADING, SECTION
+from .tables import FIGURES, HEADING, SECTION, ReportTable
 
 KIND = "consolidated"  # the "kind" key of a consolidated table stored with a version
 FORMAT = 1
@@ -272,16 +272,14 @@ def build_consolidated(template: Plan, quarter: int, *, include_drafts: bool = F
         version = versions.get(report.pk) if report else None
         if version is not None:
             sources[district.pk] = (Source.SENT, version.number)
-            for row in version.table["rows"]:
-                if row["kind"] != FIGURES or row.get("indicator_id") is None:
+            # Read through ReportTable, so a version sent in any format ever written counts.
+            for row in ReportTable.from_json(version.table).rows:
+                if row.indicator_id is None:
                     continue
                 figures = _Figures(
-                    row["annual_target"],
-                    row["quarter_target"],
-                    row["done_in_quarter"] or 0,
-                    row["done_to_date"] or 0,
+                    row.annual_target, row.quarter_target, row.done_in_quarter or 0, row.done_to_date or 0
                 )
-                _count(district, row["indicator_id"], figures, links, linked, own, row, live=False)
+                _count(district, row.indicator_id, figures, links, linked, own, row, live=False)
         elif plan is not None and include_drafts:
             sources[district.pk] = (Source.LIVE, None)
             live_plans.append(plan)
@@ -347,7 +345,7 @@ def _count(district, indicator_id, figures, links, linked, own, frozen_row, *, l
         _template, _plan, number, title, label, unit = link
         activity = f"{title} — {label}" if label else title
     else:  # the indicator is gone since the report was sent: as the frozen row named it
-        number, activity, unit = frozen_row["number"], frozen_row["activity"], frozen_row["unit"]
+        number, activity, unit = frozen_row.number, frozen_row.activity, frozen_row.unit
     own.append(
         OwnRow(
             district=district.name,
