@@ -53,7 +53,10 @@ def _report_moved(
     version: int | None = None,
 ) -> None:
     centre = plan.organization
-    report_url = reverse("reports:detail", kwargs={"plan_id": plan.pk, "quarter": quarter})
+    if plan.is_template:  # the region's consolidated report, sent to the National Library
+        report_url = reverse("reports:consolidated", kwargs={"template_id": plan.pk, "quarter": quarter})
+    else:
+        report_url = reverse("reports:detail", kwargs={"plan_id": plan.pk, "quarter": quarter})
     last_month = quarter_months(quarter)[-1]
 
     def link(membership: Membership) -> str:
@@ -78,8 +81,9 @@ def _report_moved(
                 key=event_key("report", event_id),
                 data=data,
                 link=link,
-                # Returning reopens the quarter's months for every service of the centre.
-                every_service=kind == Kind.REPORT_RETURNED,
+                # Returning reopens the quarter's months for every service of the centre (a
+                # consolidated report has no months of its own).
+                every_service=kind == Kind.REPORT_RETURNED and not plan.is_template,
                 leave_out_user_id=acting_user.pk,
             )
         ]

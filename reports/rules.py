@@ -87,4 +87,3 @@ def moves_from(state: str) -> list[Move]:
 def notes_editable(state: str) -> bool:
     """Notes are written while the report is with the centre: before sending and after a return."""
     return state in {ReportState.DRAFT, ReportState.RETURNED}
-

@@ -280,9 +280,7 @@ def last_version(plan: Plan, quarter: int) -> tuple[Report | None, ReportVersion
     report = Report.objects.filter(plan=plan, quarter=quarter).first()
     if report is None:
         return None, None
-    version = (
-        report.versions.defer("pdf", "table").select_related("submitted_by").order_by("-number").first()
-    )
+    version = report.versions.defer("pdf", "table").select_related("submitted_by").order_by("-number").first()
     return report, version
 
 

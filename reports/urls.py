@@ -3,6 +3,7 @@ pages and actions."""
 
 from django.urls import path
 
+from . import consolidated_views as consolidated
 from . import views
 
 app_name = "reports"
@@ -24,5 +25,44 @@ urlpatterns = [
         "<int:plan_id>/<int:quarter>/withdraw-acceptance/",
         views.withdraw_acceptance,
         name="withdraw_acceptance",
+    ),
+    path("consolidated/", consolidated.consolidated_list, name="consolidated_list"),
+    path(
+        "consolidated/<int:template_id>/<int:quarter>/", consolidated.consolidated_detail, name="consolidated"
+    ),
+    path(
+        "consolidated/<int:template_id>/<int:quarter>/report.pdf",
+        consolidated.consolidated_pdf,
+        name="consolidated_pdf",
+    ),
+    path(
+        "consolidated/<int:template_id>/<int:quarter>/report.xlsx",
+        consolidated.consolidated_xlsx,
+        name="consolidated_xlsx",
+    ),
+    path(
+        "consolidated/<int:template_id>/<int:quarter>/v<int:number>.pdf",
+        consolidated.consolidated_version_pdf,
+        name="consolidated_version_pdf",
+    ),
+    path(
+        "consolidated/<int:template_id>/<int:quarter>/v<int:number>.xlsx",
+        consolidated.consolidated_version_xlsx,
+        name="consolidated_version_xlsx",
+    ),
+    path(
+        "consolidated/<int:template_id>/<int:quarter>/submit/",
+        consolidated.consolidated_submit,
+        name="consolidated_submit",
+    ),
+    path(
+        "consolidated/<int:template_id>/<int:quarter>/accept/",
+        consolidated.consolidated_accept,
+        name="consolidated_accept",
+    ),
+    path(
+        "consolidated/<int:template_id>/<int:quarter>/return/",
+        consolidated.consolidated_return,
+        name="consolidated_return",
     ),
 ]

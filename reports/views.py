@@ -57,7 +57,7 @@ def _plan(request: HttpRequest, plan_id: int, quarter: int, *, may: str = "view"
     """The plan, if this person may `may` ("view", "manage" or "review") its reports; else 403."""
     if not 1 <= quarter <= 4:
         raise Http404
-    plan = get_object_or_404(Plan.objects.select_related("organization__parent"), pk=plan_id)
+    plan = get_object_or_404(Plan.objects.own().select_related("organization__parent"), pk=plan_id)
     access = access_for(request)
     allowed = {
         "view": access.can_view_centre,

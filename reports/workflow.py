@@ -119,14 +119,9 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
 
     The PDF is written in the active language, the one the person submitting reads.
     """
-    report = _locked_report(plan, quarter)
-    if not rules.can_move(report.state, rules.Move.SUBMIT):
-        raise ReportError(
-            _("This report has already been sent (%(state)s); it can be sent again only after a return.")
-            % {"state": report.get_state_display()}
-        )
-    if not submittable(plan, quarter):
-        raise ReportError(_("A quarter's report can be sent from the first day of its last month."))
+    if plan.is_template:
+        raise ReportError(_("A template's report is the region's consolidated report."))
+    report = _locked_submittable_report(plan, quarter)
     do_close_quarter(plan, quarter, acting_user=acting_user)
     table = build_table(plan, quarter, notes=notes_of(report))
     missing = table.missing_notes()
@@ -155,6 +150,55 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
     return version
 
 
+def _locked_submittable_report(plan: Plan, quarter: int) -> Report:
+    report = _locked_report(plan, quarter)
+    if not rules.can_move(report.state, rules.Move.SUBMIT):
+        raise ReportError(
+            _("This report has already been sent (%(state)s); it can be sent again only after a return.")
+            % {"state": report.get_state_display()}
+        )
+    if not submittable(plan, quarter):
+        raise ReportError(_("A quarter's report can be sent from the first day of its last month."))
+    return report
+
+
+@transaction.atomic
+def do_submit_consolidated(template: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> ReportVersion:
+    """The region sends its consolidated report (the report of its template plan) to the National
+    Library: its districts' reports as sent, frozen with the PDF as a new version.
+
+    The districts' months are theirs, closed by their own reports: nothing is closed here.
+    """
+    from .consolidated import build_consolidated
+    from .consolidated_files import render_consolidated_pdf
+
+    if not template.is_template:
+        raise ReportError(_("A consolidated report is sent from the region's template plan."))
+    report = _locked_submittable_report(template, quarter)
+    table = build_consolidated(report.plan, quarter)
+    now, on = timezone.now(), today()
+    number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = ReportVersion.objects.create(
+        report=report,
+        number=number,
+        table=table.to_json(),
+        pdf=render_consolidated_pdf(table, on=on, version=number),
+        language=translation.get_language() or "uz",
+        submitted_by=acting_user,
+        submitted_at=now,
+        submitted_on=on,
+    )
+    report.state = rules.state_after(report.state, rules.Move.SUBMIT)
+    if report.first_submitted_on is None:
+        report.first_submitted_on = on
+    report.save(update_fields=["state", "first_submitted_on", "updated_at"])
+    event = ReportEvent.objects.create(
+        report=report, version=version, action=ReportEvent.Action.SUBMITTED, acting_user=acting_user
+    )
+    notices.report_sent(report.plan, quarter, event_id=event.pk, version=number, acting_user=acting_user)
+    return version
+
+
 @transaction.atomic
 def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "") -> Report:
     """The region accepts the version it was sent; the quarter's months are sealed."""
@@ -163,7 +207,8 @@ def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "
     report, event = _move(
         report, rules.Move.ACCEPT, refusal, ReportEvent.Action.ACCEPTED, comment, acting_user
     )
-    do_seal_quarter(report.plan, report.quarter, acting_user=acting_user)
+    if not report.plan.is_template:  # a consolidated report has no months: they are the districts'
+        do_seal_quarter(report.plan, report.quarter, acting_user=acting_user)
     notices.report_accepted(
         report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
     )
@@ -181,7 +226,8 @@ def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) ->
     report, event = _move(
         report, rules.Move.RETURN, refusal, ReportEvent.Action.RETURNED, comment, acting_user
     )
-    do_return_quarter(report.plan, report.quarter, acting_user=acting_user, comment=comment)
+    if not report.plan.is_template:  # a consolidated report: the region sends it again, nothing reopens
+        do_return_quarter(report.plan, report.quarter, acting_user=acting_user, comment=comment)
     notices.report_returned(
         report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
     )
@@ -205,7 +251,8 @@ def do_withdraw_acceptance(report: Report, *, acting_user: AbstractBaseUser, rea
         reason,
         acting_user,
     )
-    do_unseal_quarter(report.plan, report.quarter, acting_user=acting_user, reason=reason)
+    if not report.plan.is_template:
+        do_unseal_quarter(report.plan, report.quarter, acting_user=acting_user, reason=reason)
     return report
 
 

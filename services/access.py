@@ -175,6 +175,21 @@ class Access:
             return self._centres_below().first()
         return self.managed_centre(wanted)
 
+    # A regional centre's consolidated report (its districts' reports added up, sent one level up).
+
+    def can_view_consolidated(self, region: Organization) -> bool:
+        """May read a region's consolidated report: those who see the region whole (its managers,
+        the reviewers above it), and its own reviewers, whose districts' reports it adds up."""
+        return self.can_view_centre(region) or region.pk in self.reviewing_centre_ids
+
+    def can_send_consolidated(self, region: Organization) -> bool:
+        """May send it to the National Library: the region's managers."""
+        return self.manages(region)
+
+    def can_review_consolidated(self, region: Organization) -> bool:
+        """May accept or return it: the reviewers of the centre directly above (the National Library)."""
+        return self.reviews(region)
+
     # Services and their figures.
 
     def can_enter(self, service: Service) -> bool:

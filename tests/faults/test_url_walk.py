@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from notices.models import Notice
-from plans.models import Indicator
+from plans.models import Indicator, Plan
 from reports.tables import build_table
-from reports.workflow import do_save_notes, do_submit
+from reports.workflow import do_save_notes, do_submit, do_submit_consolidated
 from tests.deploy.csp import csp_violations
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,15 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "reports:accept":                   (LOGIN,     405,       405,       405,       405,       405),
     "reports:return":                   (LOGIN,     405,       405,       405,       405,       405),
     "reports:withdraw_acceptance":      (LOGIN,     405,       405,       405,       405,       405),
+    "reports:consolidated_list":        (LOGIN,     403,       403,       200,       200,       403),
+    "reports:consolidated":             (LOGIN,     403,       403,       403,       200,       403),
+    "reports:consolidated_pdf":         (LOGIN,     403,       403,       403,       200,       403),
+    "reports:consolidated_xlsx":        (LOGIN,     403,       403,       403,       200,       403),
+    "reports:consolidated_version_pdf": (LOGIN,     403,       403,       403,       200,       403),
+    "reports:consolidated_version_xlsx": (LOGIN,    403,       403,       403,       200,       403),
+    "reports:consolidated_submit":      (LOGIN,     405,       405,       405,       405,       405),
+    "reports:consolidated_accept":      (LOGIN,     405,       405,       405,       405,       405),
+    "reports:consolidated_return":      (LOGIN,     405,       405,       405,       405,       405),
     "notices:list":                     (LOGIN,     200,       200,       200,       200,       200),
     "notices:read-all":                 (LOGIN,     405,       405,       405,       405,       405),
     "notices:open":                     (LOGIN,     405,       405,       405,       405,       405),
@@ -105,6 +114,7 @@ CSRF_SAMPLE = [
     "plans:template-send",
     "reports:submit",
     "reports:withdraw_acceptance",
+    "reports:consolidated_submit",
     "notices:open",
     "notices:profile",
 ]
@@ -142,12 +152,17 @@ def arguments(demo) -> dict[str, int]:
     notes = {row.indicator_id: "Sabab: kech keldi" for row in table.missing_notes()}
     do_save_notes(demo.plan, 1, notes, acting_user=manager)
     version = do_submit(demo.plan, 1, acting_user=manager)
+    # The region's template plan, its consolidated report on the first quarter sent (version 1,
+    # like the district's): the region has no manager in the demo, the workflow asks nobody's role.
+    template = Plan.objects.create(organization=demo.regional, year=2024, kind=Plan.Kind.TEMPLATE)
+    do_submit_consolidated(template, 1, acting_user=demo.users["viloyat"])
     return {
         "year": 2024,
         "month": 4,
         "service": abonement.pk,
         "indicator": indicator.pk,
         "plan_id": demo.plan.pk,
+        "template_id": template.pk,
         "quarter": 1,
         "number": version.number,
         # The region's reviewer was told the report came (its only notice so far).
@@ -218,7 +233,7 @@ def test_no_url_answers_500_to_out_of_range_arguments(role, demo, arguments):
     """Months, quarters and ids that do not exist are refused (404 or 403), never a server error."""
     client = client_for(role, demo)
     absurd = {**arguments, "month": 13, "quarter": 5, "number": 99, "service": 10**9, "indicator": 10**9}
-    absurd["plan_id"] = 10**9
+    absurd["plan_id"] = absurd["template_id"] = 10**9
     statuses = {name: client.get(url).status_code for name, url in walked_urls(absurd).items()}
     assert {name: status for name, status in statuses.items() if status >= 500} == {}
     assert statuses["plans:entry"] in ({302} if role == "anonymous" else {403, 404})

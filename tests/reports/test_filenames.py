@@ -72,7 +72,7 @@ def test_content_disposition_sends_both_plain_and_encoded_names():
     )
     header = content_disposition('o‘quv "zal"; ч.pdf')
     assert header == (
-        "attachment; filename=\"oquv _zal_; ch.pdf\"; "
+        'attachment; filename="oquv _zal_; ch.pdf"; '
         "filename*=UTF-8''o%E2%80%98quv%20%22zal%22%3B%20%D1%87.pdf"
     )
 

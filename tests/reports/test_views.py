@@ -366,7 +366,7 @@ def test_confirming_a_send_with_notes_missing_links_them_and_offers_no_send_butt
     response = _client(client, world, "manager").get(_url(world, "confirm_submit"))
     text = response.content.decode()
     missing = response.context["check"].missing_notes
-    assert missing and f'{_url(world, "detail")}#row-{missing[0].row.indicator_id}' in text
+    assert missing and f"{_url(world, 'detail')}#row-{missing[0].row.indicator_id}" in text
     assert f'action="{_url(world, "submit")}"' not in text
 
 
@@ -460,4 +460,4 @@ def test_the_report_page_links_back_to_its_years_list_once(client, world):
     html = client.get(_url(world, "detail")).content.decode()
     nav = html[html.index('<nav class="mainnav"') : html.index("</nav>")]
     assert nav.count(reverse("reports:list")) == 1
-    assert f'{reverse("reports:list")}?year=2024' in html[html.index("<main") :]
+    assert f"{reverse('reports:list')}?year=2024" in html[html.index("<main") :]

@@ -16,6 +16,12 @@ from django.utils import translation
 from akm_plan.params import parse_int
 from plans.clock import today
 from plans.models import Plan
+from reports.consolidated import current_consolidated
+from reports.consolidated_files import (
+    consolidated_filename,
+    render_consolidated_pdf,
+    render_consolidated_xlsx,
+)
 from reports.filenames import report_filename
 from reports.pdf import render_pdf
 from reports.selectors import current_table
@@ -41,6 +47,16 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="file_format", choices=["pdf", "xlsx"], default="pdf")
         parser.add_argument("--output", required=True, help="A file with --centre, else a folder.")
         parser.add_argument("--language", default="uz", choices=["uz", "ru", "en"])
+        parser.add_argument(
+            "--consolidated",
+            action="store_true",
+            help="The consolidated report of the regional centre --centre (its districts' reports added up).",
+        )
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="With --consolidated, not sent yet: also count the live figures of districts not sent.",
+        )
 
     def handle(
         self,
@@ -52,8 +68,13 @@ class Command(BaseCommand):
         file_format: str,
         output: str,
         language: str,
+        consolidated: bool = False,
+        include_drafts: bool = False,
         **options,
     ) -> None:
+        if consolidated:
+            self._consolidated(year, quarter, centre, file_format, Path(output), language, include_drafts)
+            return
         plans = (
             Plan.objects.own()
             .filter(year=year)
@@ -102,6 +123,43 @@ class Command(BaseCommand):
                 return bytes(version.pdf), number
             return render_pdf(table, on=today(), draft=True), number
         return render_xlsx(table, on=today() if version is None else version.submitted_on), number
+
+    def _consolidated(
+        self,
+        year: int,
+        quarter: int,
+        centre: str | None,
+        file_format: str,
+        output: Path,
+        language: str,
+        include_drafts: bool,
+    ) -> None:
+        """The regional centre's consolidated report: as sent, else built now and marked a draft."""
+        if not centre:
+            raise CommandError("--consolidated needs --centre, the regional centre.")
+        template = Plan.objects.templates().filter(year=year).filter(_named("organization", centre))
+        template = template.select_related("organization__parent").first()
+        if template is None:
+            raise CommandError(f"No template plan for {year} of the centre {centre!r}.")
+        with translation.override(language):
+            table, version = current_consolidated(template, quarter, include_drafts=include_drafts)
+            if file_format == "pdf":
+                content = (
+                    bytes(version.pdf)
+                    if version is not None
+                    else render_consolidated_pdf(table, on=today(), draft=True)
+                )
+            else:
+                content = render_consolidated_xlsx(
+                    table, on=today() if version is None else version.submitted_on
+                )
+        if output.is_dir():
+            number = version.number if version is not None else None
+            output = output / consolidated_filename(template, year, quarter, file_format, number)
+        if output.exists():
+            raise CommandError(f"{output} exists; it was not overwritten.")
+        _write_new(output, content)
+        self.stdout.write(f"{output}")
 
 
 def _write_new(path: Path, content: bytes) -> None:
