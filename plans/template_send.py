@@ -108,11 +108,12 @@ class DistrictPreview:
             + len(self.changed_items)
             + len(self.changed_indicators)
             + len(self.suggested_targets)
+            + len(self.linked)
         )
 
     @property
     def unchanged(self) -> bool:
-        return not (self.new_plan or self.added_count or self.changed_count or self.linked)
+        return not (self.new_plan or self.added_count or self.changed_count)
 
     def lines(self) -> list[tuple[str, list[Line]]]:
         """The preview's headings with their lines, the empty ones left out."""

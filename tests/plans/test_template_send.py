@@ -151,7 +151,7 @@ def test_a_first_send_links_the_items_of_a_plan_imported_before_by_number_and_ac
 
     [seen] = preview(world.template, [district])
     assert [line.number for line in seen.linked] == ["1", "2", "3", "3.1", "3.2"]
-    assert seen.added_count == 0 and seen.own_items == []
+    assert (seen.added_count, seen.changed_count, seen.own_items) == (0, 5, [])
     send(world.template, [district], None)
     assert not PlanItem.objects.filter(plan=plan, template_item=None).exists()
     assert not Indicator.objects.filter(item__plan=plan, template_indicator=None).exists()
