@@ -152,6 +152,8 @@ def arguments(demo) -> dict[str, int]:
     notes = {row.indicator_id: "Sabab: kech keldi" for row in table.missing_notes()}
     do_save_notes(demo.plan, 1, notes, acting_user=manager)
     version = do_submit(demo.plan, 1, acting_user=manager)
+    # The region's reviewer was told the report came (its only notice so far).
+    notice = Notice.objects.get()
     # The region's template plan, its consolidated report on the first quarter sent (version 1,
     # like the district's): the region has no manager in the demo, the workflow asks nobody's role.
     template = Plan.objects.create(organization=demo.regional, year=2024, kind=Plan.Kind.TEMPLATE)
@@ -165,8 +167,7 @@ def arguments(demo) -> dict[str, int]:
         "template_id": template.pk,
         "quarter": 1,
         "number": version.number,
-        # The region's reviewer was told the report came (its only notice so far).
-        "notice": Notice.objects.get().pk,
+        "notice": notice.pk,
     }
 
 
