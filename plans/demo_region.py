@@ -185,9 +185,9 @@ def copy_structure(source: Plan, target: Plan, *, scale: float = 1.0) -> None:
 def generate_district(
     centre: Organization, source: Plan, *, seed: int, scale: float, pace: float, months: int
 ) -> Plan:
-    """The centre's plan of `source`'s year, a copy of it (linked to its template), with figures for its first
-    `months` months: about `pace` of what the pace expects, drawn from a generator seeded by `seed`
-    (the same figures every time). The services that entered a month completed it."""
+    """The centre's plan of `source`'s year, a copy of it (linked to its template), with figures for
+    its first `months` months: about `pace` of what the pace expects, drawn from a generator seeded
+    by `seed` (the same figures every time). Every service of the centre completed those months."""
     from .demo import SERVICES
 
     Service.objects.bulk_create(
@@ -223,7 +223,8 @@ def generate_district(
             actuals.append(Actual(indicator=indicator, month=month, service=service, value=value))
     bulk_create_with_history(actuals, Actual)
     for month in range(1, months + 1):
-        entered = timezone.make_aware(datetime.datetime(source.year, month + 1, 2, 16, 30))
+        # Entered on the 2nd of the month after (December's in the next January).
+        entered = timezone.make_aware(datetime.datetime(source.year + month // 12, month % 12 + 1, 2, 16, 30))
         Actual.objects.filter(indicator__item__plan=plan, month=month).update(entered_at=entered)
     MonthCompletion.objects.bulk_create(
         MonthCompletion(plan=plan, month=month, service=service)

@@ -14,7 +14,7 @@ from plans.aggregation import over_centres
 from plans.demo import REGIONAL, load_demo
 from plans.demo_region import GENERATED, copy_structure, generate_district
 from plans.figures import indicator_figures
-from plans.models import Indicator, Plan
+from plans.models import Actual, Indicator, Plan
 from plans.pacing import Status
 from plans.regional import SORTS, nation_overview, region_overview, short_name
 from reports.models import Report
@@ -269,3 +269,21 @@ def test_the_demo_region_loads_twice_and_has_its_late_and_returned_districts(db)
     ).exists()
     for username in ("viloyat", "viloyat-direktor", "milliy", "direktor-zomin"):
         assert get_user_model().objects.filter(username=username).exists()
+
+
+def test_a_generated_district_s_figures_are_the_same_every_time_and_may_run_a_whole_year(demo):
+    region = demo.regional
+    values = []
+    for name in ("A tuman", "B tuman"):
+        centre = Organization.objects.create(name=name, kind=Organization.Kind.DISTRICT, parent=region)
+        plan = generate_district(centre, demo.plan, seed=7, scale=1.0, pace=1.0, months=12)
+        values.append(
+            list(
+                Actual.objects.filter(indicator__item__plan=plan)
+                .order_by("indicator__item__order", "indicator__order", "month")
+                .values_list("indicator__item__number", "month", "value")
+            )
+        )
+    assert values[0] == values[1] and {month for _n, month, _v in values[0]} == set(range(1, 13))
+    december = Actual.objects.filter(indicator__item__plan=plan, month=12).first()
+    assert (december.entered_at.year, december.entered_at.month) == (2025, 1)
