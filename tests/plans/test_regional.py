@@ -14,7 +14,7 @@ from plans.aggregation import over_centres
 from plans.demo import REGIONAL, load_demo
 from plans.demo_region import GENERATED, copy_structure, generate_district
 from plans.figures import indicator_figures
-from plans.models import Actual, Indicator, Plan
+from plans.models import Actual, Indicator, MonthCompletion, Plan
 from plans.pacing import Status
 from plans.regional import SORTS, nation_overview, region_overview, short_name
 from reports.models import Report
@@ -287,3 +287,5 @@ def test_a_generated_district_s_figures_are_the_same_every_time_and_may_run_a_wh
     assert values[0] == values[1] and {month for _n, month, _v in values[0]} == set(range(1, 13))
     december = Actual.objects.filter(indicator__item__plan=plan, month=12).first()
     assert (december.entered_at.year, december.entered_at.month) == (2025, 1)
+    march = MonthCompletion.objects.filter(plan=plan, month=3).first()
+    assert (march.completed_at.year, march.completed_at.month) == (2024, 4)
