@@ -199,6 +199,8 @@ def test_the_pages_show_the_rows_and_link_down(client, region):
     page = client.get(REGION_URL, {"centre": jizzax.pk}).content.decode()
     assert f"{reverse('plans:centre-dashboard')}?centre={zomin.pk}&amp;year=2024&amp;month=3" in page
     assert short_name(zomin) == "Zomin tuman" and "<svg" in page and "status-grid" in page
+    zomin_plan = Plan.objects.own().get(organization=zomin, year=2024)
+    assert reverse("reports:detail", kwargs={"plan_id": zomin_plan.pk, "quarter": 1}) in page
     # The district's dashboard leads back up to the region, for those who read it only.
     drill = client.get(reverse("plans:centre-dashboard"), {"centre": zomin.pk}).content.decode()
     assert f"{REGION_URL}?centre={jizzax.pk}&amp;year=2024" in drill
