@@ -91,7 +91,13 @@ def load_region(region: Organization, source: Plan, password_hash: str, done: li
         )
         manager = _director(district, centre, password_hash)
         plan = generate_district(
-            centre, source, seed=number, scale=district.scale, pace=district.pace, months=district.months
+            centre,
+            source,
+            seed=number,
+            scale=district.scale,
+            pace=district.pace,
+            months=district.months,
+            by=manager,
         )
         _report(plan, district.report, manager)
         done.append(f"generated {district.name}")
@@ -183,11 +189,12 @@ def copy_structure(source: Plan, target: Plan, *, scale: float = 1.0) -> None:
 
 
 def generate_district(
-    centre: Organization, source: Plan, *, seed: int, scale: float, pace: float, months: int
+    centre: Organization, source: Plan, *, seed: int, scale: float, pace: float, months: int, by=None
 ) -> Plan:
-    """The centre's plan of `source`'s year, a copy of it (linked to its template), with figures for its first
-    `months` months: about `pace` of what the pace expects, drawn from a generator seeded by `seed`
-    (the same figures every time). The services that entered a month completed it."""
+    """The centre's plan of `source`'s year, a copy of it (linked to its template), with figures for
+    its first `months` months: about `pace` of what the pace expects, drawn from a generator seeded
+    by `seed` (the same figures every time). Every service of the centre completed those months
+    (marked by `by`, its director)."""
     from .demo import SERVICES
 
     Service.objects.bulk_create(
@@ -222,14 +229,20 @@ def generate_district(
             previous = expected
             actuals.append(Actual(indicator=indicator, month=month, service=service, value=value))
     bulk_create_with_history(actuals, Actual)
-    for month in range(1, months + 1):
-        entered = timezone.make_aware(datetime.datetime(source.year, month + 1, 2, 16, 30))
-        Actual.objects.filter(indicator__item__plan=plan, month=month).update(entered_at=entered)
     MonthCompletion.objects.bulk_create(
-        MonthCompletion(plan=plan, month=month, service=service)
+        MonthCompletion(plan=plan, month=month, service=service, completed_by=by)
         for month in range(1, months + 1)
         for service in services
     )
+    # Dated as if entered and completed on the 2nd of the month after (December's in January),
+    # not when the demo was loaded (auto_now).
+    for month in range(1, months + 1):
+        day = datetime.datetime(source.year + month // 12, month % 12 + 1, 2, 16, 30)
+        Actual.objects.filter(indicator__item__plan=plan, month=month).update(
+            entered_at=timezone.make_aware(day)
+        )
+        completed = timezone.make_aware(day + datetime.timedelta(hours=1))
+        MonthCompletion.objects.filter(plan=plan, month=month).update(completed_at=completed)
     return plan
 
 

@@ -22,7 +22,7 @@ from services.models import Organization, Service
 
 from .aggregation import over_centres
 from .clock import today
-from .dashboards import DashboardRow, Summary
+from .dashboards import DashboardRow, Summary, url_for_each
 from .figures import Figures, figures_of_plans, quarter_of
 from .models import Indicator, MonthCompletion, Plan
 from .pacing import Status
@@ -135,6 +135,8 @@ class CentreRow:
     report: ReportCell | None = None
     tally: ReportTally | None = None
     has_plan: bool = True
+    # The quarter's report page (districts only).
+    report_url: str = ""
 
     @property
     def name(self) -> str:
@@ -339,13 +341,14 @@ def _report_cell(region: Organization, report: Report | None, year: int, quarter
 
 def region_overview(region: Organization, year: int, month: int, *, sort: str = DEFAULT_SORT) -> Overview:
     """The region's dashboard at the end of `month` of `year`: a row per district, the sections
-    grid, and the region's template indicators. Eleven queries (twelve with stock indicators)."""
+    grid, and the region's template indicators. Ten queries (eleven with stock indicators)."""
     districts = list(Organization.objects.filter(parent=region).order_by("name"))
     data = _read_districts(districts, year, month)
     quarter = quarter_of(month)
     all_figures = [f for figures in data.figures.values() for f in figures]
     columns = _columns(all_figures)
     dashboard_url = reverse("plans:centre-dashboard")
+    report_url = url_for_each("reports:detail", "plan_id", quarter=quarter)
     rows = []
     for district in districts:
         plan = data.plans.get(district.pk)
@@ -360,6 +363,7 @@ def region_overview(region: Organization, year: int, month: int, *, sort: str = 
                 last_entry_at=_last_entry(figures),
                 sections=_by_section(figures, columns),
                 report=_report_cell(region, data.reports.get(plan.pk), year, quarter) if plan else None,
+                report_url=report_url(plan.pk) if plan else "",
                 has_plan=plan is not None,
             )
         )

@@ -14,7 +14,7 @@ from plans.aggregation import over_centres
 from plans.demo import REGIONAL, load_demo
 from plans.demo_region import GENERATED, copy_structure, generate_district
 from plans.figures import indicator_figures
-from plans.models import Indicator, Plan
+from plans.models import Actual, Indicator, MonthCompletion, Plan
 from plans.pacing import Status
 from plans.regional import SORTS, nation_overview, region_overview, short_name
 from reports.models import Report
@@ -199,6 +199,8 @@ def test_the_pages_show_the_rows_and_link_down(client, region):
     page = client.get(REGION_URL, {"centre": jizzax.pk}).content.decode()
     assert f"{reverse('plans:centre-dashboard')}?centre={zomin.pk}&amp;year=2024&amp;month=3" in page
     assert short_name(zomin) == "Zomin tuman" and "<svg" in page and "status-grid" in page
+    zomin_plan = Plan.objects.own().get(organization=zomin, year=2024)
+    assert reverse("reports:detail", kwargs={"plan_id": zomin_plan.pk, "quarter": 1}) in page
     # The district's dashboard leads back up to the region, for those who read it only.
     drill = client.get(reverse("plans:centre-dashboard"), {"centre": zomin.pk}).content.decode()
     assert f"{REGION_URL}?centre={jizzax.pk}&amp;year=2024" in drill
@@ -269,3 +271,23 @@ def test_the_demo_region_loads_twice_and_has_its_late_and_returned_districts(db)
     ).exists()
     for username in ("viloyat", "viloyat-direktor", "milliy", "direktor-zomin"):
         assert get_user_model().objects.filter(username=username).exists()
+
+
+def test_a_generated_district_s_figures_are_the_same_every_time_and_may_run_a_whole_year(demo):
+    region = demo.regional
+    values = []
+    for name in ("A tuman", "B tuman"):
+        centre = Organization.objects.create(name=name, kind=Organization.Kind.DISTRICT, parent=region)
+        plan = generate_district(centre, demo.plan, seed=7, scale=1.0, pace=1.0, months=12)
+        values.append(
+            list(
+                Actual.objects.filter(indicator__item__plan=plan)
+                .order_by("indicator__item__order", "indicator__order", "month")
+                .values_list("indicator__item__number", "month", "value")
+            )
+        )
+    assert values[0] == values[1] and {month for _n, month, _v in values[0]} == set(range(1, 13))
+    december = Actual.objects.filter(indicator__item__plan=plan, month=12).first()
+    assert (december.entered_at.year, december.entered_at.month) == (2025, 1)
+    march = MonthCompletion.objects.filter(plan=plan, month=3).first()
+    assert (march.completed_at.year, march.completed_at.month) == (2024, 4)
