@@ -19,6 +19,8 @@ The rules:
   ({{ }}, {% %}), HTML tags and entities, URLs, e-mail addresses, and a few Latin-script
   technical words (PDF, XLSX, Excel…). Other capitals are Uzbek abbreviations: AKT → АКТ,
   PQ-380 → ПҚ-380.
+- a word with c (but in ch) or w is not Uzbek (Control, Unicode) and stays as written, and so
+  do identifiers (class_name.allow_empty).
 - case is kept: SH → Ш, Sh → Ш, ShAROF → ШАРОФ.
 """
 from __future__ import annotations
@@ -36,14 +38,16 @@ _PROTECTED = re.compile(
     r"|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"
     r"|<[^<>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);"
     r"|%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|%[-#0 +]*\d*(?:\.\d+)?[sdifrx%]"
-    r"|\{[A-Za-z_0-9][\w.]*(?:![rsa])?(?::[^{}]*)?\}",
+    r"|\{[A-Za-z_0-9][\w.]*(?:![rsa])?(?::[^{}]*)?\}"
+    # Identifiers and file names: class_name.allow_empty, settings.py, lex.uz.
+    r"|\b(?=[\w.]*_)[A-Za-z_]\w*(?:\.\w+)*\b|\b[a-z][a-z0-9]+(?:\.[a-z][a-z0-9]+)+\b",
     re.S,
 )
 # A word: Latin letters, with apostrophes inside (or after o/g: a word may end in gʻ: togʻ).
 _WORD = re.compile(rf"[A-Za-z](?:[A-Za-z]|{_APOS}(?=[A-Za-z])|(?<=[oOgG]){_APOS})*")
 # A number joined by a hyphen to "yil" or a month: Cyrillic writes a space.
 _NUMBER_YEAR = re.compile(
-    r"(\d)[-\u2010\u2011](?=(?:yil|yanvar|fevral|mart|aprel|may|iyun|iyul|avgust|sentabr|sentyabr"
+    r"(\d|^)[-\u2010\u2011](?=(?:yil|yanvar|fevral|mart|aprel|may|iyun|iyul|avgust|sentabr|sentyabr"
     r"|oktabr|oktyabr|noyabr|dekabr)(?![a-z]*\d))",
     re.I,
 )
@@ -51,10 +55,12 @@ _NUMBER_YEAR = re.compile(
 # Latin-script words Uzbek Cyrillic text keeps in Latin (file formats, products, protocols).
 KEPT_LATIN = frozenset(
     "PDF XLSX XLS DOCX DOC CSV URL HTML HTTP HTTPS ID API QR JSON UTF IP SMS Excel Word "
-    "LibreOffice OpenOffice WeasyPrint Chromium Django www".split()
+    "LibreOffice OpenOffice WeasyPrint Chromium Django DEBUG True False None www".split()
 )
 
+_FOREIGN = re.compile(r"[cC](?![hH])|[wW]")
 _KEPT_UPPER = frozenset(word for word in KEPT_LATIN if word.isupper())
+_KEPT_PREFIX = re.compile(rf"^({'|'.join(sorted(KEPT_LATIN, key=len, reverse=True))})([a-z]+)$")
 
 # Russian loans whose Cyrillic the Latin spelling does not tell; stems, matched at a word's start
 # (lower case, apostrophes as '). The rest of the word follows the rules.
@@ -203,6 +209,11 @@ def _apply_case(cyrillic: str, model: str) -> str:
 def _word(word: str) -> str:
     if _ROMAN.match(word) or word in KEPT_LATIN or word.upper() in _KEPT_UPPER:
         return word
+    kept = _KEPT_PREFIX.match(word)
+    if kept:  # Excelda → Excelда: the product's name stays, the Uzbek ending is transliterated
+        return kept.group(1) + _letters(kept.group(2))
+    if _FOREIGN.search(word):  # not an Uzbek word: Uzbek Latin has no c but in ch, no w
+        return word
     key = word.lower()
     for variant in APOSTROPHES[1:]:
         key = key.replace(variant, "'")
@@ -213,8 +224,11 @@ def _word(word: str) -> str:
     return _letters(word)
 
 
-def _plain(text: str) -> str:
-    text = _NUMBER_YEAR.sub(r"\1 ", text)
+def _plain(text: str, after_placeholder: bool = False) -> str:
+    """Text without protected spans; `after_placeholder` when it follows one (%(year)s-yil)."""
+    text = _NUMBER_YEAR.sub(
+        lambda m: m.group(1) + " " if m.group(1) or after_placeholder else m.group(), text
+    )
     return _WORD.sub(lambda match: _word(match.group()), text)
 
 
@@ -224,11 +238,13 @@ def to_cyrillic(text: str) -> str:
         return text
     out = []
     position = 0
+    placeholder = False
     for match in _PROTECTED.finditer(text):
-        out.append(_plain(text[position:match.start()]))
+        out.append(_plain(text[position:match.start()], placeholder and match.start() > position))
         out.append(match.group())
+        placeholder = match.group().startswith(("%", "{"))
         position = match.end()
-    out.append(_plain(text[position:]))
+    out.append(_plain(text[position:], placeholder))
     return "".join(out)
 
 
