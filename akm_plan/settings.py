@@ -113,6 +113,8 @@ TEMPLATES = [
                 "akm_plan.navigation.main_menu",
                 "notices.context.bell",
             ],
+            # The plan's text in the reader's script, in every template: {{ item.title|script }}.
+            "builtins": ["plans.templatetags.script"],
         },
     },
 ]
