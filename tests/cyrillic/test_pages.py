@@ -131,3 +131,12 @@ def test_the_quarterly_xlsx_in_cyrillic(plan_2024):
     cells = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value]
     assert any("Ахборот-библиография хизмати" in cell for cell in cells)
     assert not any(re.search(r"\bxizmati\b", cell) for cell in cells)
+
+
+@pytest.mark.parametrize("name", ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"])
+def test_the_shipped_font_has_the_uzbek_cyrillic_letters(name):
+    from django.conf import settings
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(settings.BASE_DIR / "static" / "fonts" / name).getBestCmap()
+    assert [letter for letter in "ўЎқҚғҒҳҲъЪёЁ" if ord(letter) not in cmap] == []
