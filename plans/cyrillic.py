@@ -4,10 +4,12 @@
 report's table (reports.tables.ReportTable.in_reader_script) call it. The Cyrillic is an
 administrator's correction (CyrillicText) where one is stored for that exact text, else
 akm_plan.cyrillic.to_cyrillic. The corrections are read once per request (one query, and only when
-the reader reads Cyrillic), and again in each run outside a request (`fresh_corrections`).
+the reader reads Cyrillic), and outside a request (the task queue's worker) again when a minute
+old, or when `fresh_corrections` says so.
 """
 from __future__ import annotations
 
+import time
 from contextvars import ContextVar
 
 from django.core.signals import request_finished, request_started
@@ -16,7 +18,11 @@ from django.utils import translation
 from akm_plan.cyrillic import to_cyrillic
 
 CYRILLIC = "uz-cyrl"
-_corrections: ContextVar[dict[str, str] | None] = ContextVar("cyrillic_corrections", default=None)
+# The corrections read, and when (time.monotonic()).
+_corrections: ContextVar[tuple[float, dict[str, str]] | None] = ContextVar(
+    "cyrillic_corrections", default=None
+)
+MAX_AGE = 60.0
 
 
 def reads_cyrillic() -> bool:
@@ -33,13 +39,13 @@ request_finished.connect(fresh_corrections, dispatch_uid="plans.cyrillic.finishe
 
 
 def corrections() -> dict[str, str]:
-    table = _corrections.get()
-    if table is None:
+    read = _corrections.get()
+    if read is None or time.monotonic() - read[0] > MAX_AGE:
         from .models import CyrillicText
 
-        table = dict(CyrillicText.objects.values_list("latin", "cyrillic"))
-        _corrections.set(table)
-    return table
+        read = (time.monotonic(), dict(CyrillicText.objects.values_list("latin", "cyrillic")))
+        _corrections.set(read)
+    return read[1]
 
 
 def shown(text: str) -> str:

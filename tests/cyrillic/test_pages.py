@@ -140,3 +140,13 @@ def test_the_shipped_font_has_the_uzbek_cyrillic_letters(name):
 
     cmap = TTFont(settings.BASE_DIR / "static" / "fonts" / name).getBestCmap()
     assert [letter for letter in "ўЎқҚғҒҳҲъЪёЁ" if ord(letter) not in cmap] == []
+
+
+def test_a_notice_in_cyrillic_names_the_centre_in_cyrillic(demo):
+    from notices.messages import render
+
+    data = {"v": 1, "centre": "Sharof Rashidov tuman AKM", "year": 2024, "quarter": 1, "due": "2024-04-10"}
+    with translation.override("uz-cyrl"):
+        message = render("report_due", data)
+    assert message.lines == ["Шароф Рашидов туман АКМ уни ҳали юбормаган."]
+    assert "2024" in message.title and "чорак" in message.title
