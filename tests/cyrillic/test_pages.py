@@ -6,6 +6,8 @@ import re
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -99,8 +101,11 @@ def test_latin_readers_see_the_plan_as_stored(client, demo):
 def test_a_correction_is_unique_by_its_latin_text(demo):
     CyrillicText.objects.create(latin="Dona", cyrillic="Дона")
     duplicate = CyrillicText(latin="Dona", cyrillic="Донна")
-    with pytest.raises(Exception, match="already has a Cyrillic correction"):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         duplicate.full_clean()
+    assert refused.value.message_dict["latin"] == ["This text already has a Cyrillic correction."]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
 
 
 def test_search_finds_latin_text_by_its_cyrillic_spelling(demo):
