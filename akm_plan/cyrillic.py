@@ -105,6 +105,9 @@ _WHOLE_WORD_LOANS = frozenset({"sex", "sirk", "rayon"})
 # Roman numerals (quarters, sections) stay Latin in Cyrillic text too.
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 
+# An initial just before: a capital (or Sh, Ch…) and a full stop, then spaces.
+_INITIAL_BEFORE = re.compile(r"(?:^|[\s(])[A-Z][a-z]?\.\s*$")
+
 _SIMPLE = {
     "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "ҳ", "i": "и",
     "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "қ", "r": "р",
@@ -206,7 +209,14 @@ def _apply_case(cyrillic: str, model: str) -> str:
     return cyrillic
 
 
-def _word(word: str) -> str:
+def _after_initial(text: str, start: int) -> bool:
+    """Whether the word at `start` follows an initial ("F. I. Sh."): then a lone I is a letter."""
+    return bool(_INITIAL_BEFORE.search(text, 0, start))
+
+
+def _word(word: str, initial: bool = False) -> str:
+    if initial and len(word) <= 2:
+        return _letters(word)
     if _ROMAN.match(word) or word in KEPT_LATIN or word.upper() in _KEPT_UPPER:
         return word
     kept = _KEPT_PREFIX.match(word)
@@ -229,7 +239,7 @@ def _plain(text: str, after_placeholder: bool = False) -> str:
     text = _NUMBER_YEAR.sub(
         lambda m: m.group(1) + " " if m.group(1) or after_placeholder else m.group(), text
     )
-    return _WORD.sub(lambda match: _word(match.group()), text)
+    return _WORD.sub(lambda match: _word(match.group(), initial=_after_initial(text, match.start())), text)
 
 
 def to_cyrillic(text: str) -> str:
