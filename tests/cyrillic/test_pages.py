@@ -65,14 +65,29 @@ def test_the_language_switch_offers_uzbek_cyrillic(client, demo):
         lambda demo: reverse(
             "plans:entry", kwargs={"year": 2024, "month": 3, "service": demo.service("akt").pk}
         ),
+        lambda demo: reverse(
+            "plans:indicator",
+            kwargs={"indicator": PlanItem.objects.get(plan=demo.plan, number="4").indicators.get().pk},
+        ),
+        lambda demo: reverse("reports:detail", kwargs={"plan_id": demo.plan.pk, "quarter": 1}),
+        lambda demo: reverse("reports:list"),
+        lambda demo: reverse("plans:service-dashboard", kwargs={"service": demo.service("akt").pk}),
+        lambda demo: reverse(
+            "plans:entry-history",
+            kwargs={"indicator": PlanItem.objects.get(plan=demo.plan, number="4").indicators.get().pk},
+        ),
+        lambda demo: reverse("notices:profile"),
     ],
-    ids=["dashboard", "entry overview", "entry"],
+    ids=[
+        "dashboard", "entry overview", "entry", "indicator", "report", "reports", "service", "history",
+        "profile",
+    ],
 )
 def test_a_cyrillic_page_has_no_latin_uzbek_left(client, demo, url):
-    # People's names as they wrote them; the switch's "Oʻzbek tili" and "English", each in its script.
+    # People's names as they wrote them; the languages' own names (Oʻzbek tili, Oʻzbekcha, English).
     names = {user.username.lower() for user in demo.users.values()} | {
         part.lower().strip("()") for user in demo.users.values() for part in user.get_full_name().split()
-    } | {"oʻzbek", "tili", "english"}
+    } | {"oʻzbek", "tili", "oʻzbekcha", "english"}
     response = cyrillic_client(client, demo.users["direktor"]).get(url(demo))
     assert response.status_code == 200
     assert latin_words(response.content.decode(), names) == set()
