@@ -75,9 +75,11 @@ lint: $(VENV)/.dev-installed .env
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Regenerate the translation catalogues (one at a time: the lock keeps runs from overlapping).
+# Regenerate the translation catalogues (one at a time: the lock keeps runs from overlapping);
+# the Uzbek Cyrillic ones (uz_Cyrl) are made from the Latin ones, never edited (README, "Uzbek Cyrillic").
 messages: $(VENV)/.dev-installed
 	flock locale/.lock $(PY) manage.py makemessages --no-obsolete --no-location -l uz -l ru -l en -i '.venv/*' -i 'tests/*' -i 'staticfiles/*'
+	flock locale/.lock $(PY) manage.py cyrillic_catalogue
 	flock locale/.lock $(PY) manage.py compilemessages -i .venv
 
 # Server time of the main pages with 1 and with BENCH_CENTRES (default 200) centres of synthetic

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -112,6 +113,8 @@ TEMPLATES = [
                 "akm_plan.navigation.main_menu",
                 "notices.context.bell",
             ],
+            # The plan's text in the reader's script, in every template: {{ item.title|script }}.
+            "builtins": ["plans.templatetags.script"],
         },
     },
 ]
@@ -165,16 +168,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Uzbek (Latin) first; Django's "uz" locale is Uzbek in Latin script.
+# Uzbek (Latin) first; Django's "uz" locale is Uzbek in Latin script. Uzbek Cyrillic is "uz-cyrl"
+# (locale folder uz_Cyrl), made from the Latin by akm_plan.cyrillic (README, "Uzbek Cyrillic").
 LANGUAGE_CODE = "uz"
 LANGUAGES = [
     ("uz", "Oʻzbekcha"),
+    ("uz-cyrl", "Ўзбекча"),
     ("ru", "Русский"),
     ("en", "English"),
 ]
 # locale/ holds our own strings (make messages); locale_django/ completes the Uzbek
 # of Django's admin, which Django itself ships less than half translated.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
+# Django knows no Uzbek Cyrillic: its name in the language switch, and its dates ("2024 йил").
+LANG_INFO["uz-cyrl"] = {"bidi": False, "code": "uz-cyrl", "name": "Uzbek (Cyrillic)", "name_local": "ўзбекча"}
+FORMAT_MODULE_PATH = ["akm_plan.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tashkent")
 USE_TZ = True

@@ -17,6 +17,8 @@ from django.utils.dates import MONTHS, MONTHS_ALT
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from plans.cyrillic import shown
+
 from .kinds import Kind
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -35,7 +37,8 @@ class Message:
 
 
 def render(kind: str, data: dict[str, Any]) -> Message:
-    """The notice's title and lines in the active language."""
+    """The notice's title and lines in the active language; the plan's names and titles in the
+    reader's script (plans.cyrillic)."""
     writer = WRITERS.get(kind)
     if writer is None or data.get("v") != 1:
         return Message(str(Kind(kind).label) if kind in Kind.values else kind, [])
@@ -65,10 +68,10 @@ def lock_day(data: dict[str, Any]) -> Message:
             "%(service)s: %(missing)s figure of %(expected)s is still missing.",
             "%(service)s: %(missing)s figures of %(expected)s are still missing.",
             missing,
-        ) % {"service": data["service"], "missing": missing, "expected": expected}
+        ) % {"service": shown(data["service"]), "missing": missing, "expected": expected}
         todo = _("Enter them, then the service head marks the month complete.")
     else:
-        line = _("%(service)s: every figure is in.") % {"service": data["service"]}
+        line = _("%(service)s: every figure is in.") % {"service": shown(data["service"])}
         todo = _("The service head still has to mark the month complete.")
     return Message(title, [line, todo])
 
@@ -80,10 +83,10 @@ def month_incomplete(data: dict[str, Any]) -> Message:
         "%(month)s closed with %(missing)s figures missing",
         missing,
     ) % {"month": _month(data), "missing": missing}
-    lines = [data["centre"]]
+    lines = [shown(data["centre"])]
     lines += [
         ngettext("%(service)s: %(missing)s missing", "%(service)s: %(missing)s missing", count)
-        % {"service": service, "missing": count}
+        % {"service": shown(service), "missing": count}
         for service, count in data["services"]
     ]
     lines.append(_("A manager can reopen the month on the month overview."))
@@ -95,13 +98,13 @@ def report_due(data: dict[str, Any]) -> Message:
         **_quarter(data),
         "date": _date(data["due"]),
     }
-    return Message(title, [_("%(centre)s has not sent it yet.") % {"centre": data["centre"]}])
+    return Message(title, [_("%(centre)s has not sent it yet.") % {"centre": shown(data["centre"])}])
 
 
 def report_overdue(data: dict[str, Any]) -> Message:
     title = _("The report on quarter %(quarter)s of %(year)s is overdue") % _quarter(data)
     line = _("%(centre)s has not sent it; it was due on %(date)s.") % {
-        "centre": data["centre"],
+        "centre": shown(data["centre"]),
         "date": _date(data["due"]),
     }
     return Message(title, [line])
@@ -109,7 +112,7 @@ def report_overdue(data: dict[str, Any]) -> Message:
 
 def report_sent(data: dict[str, Any]) -> Message:
     title = _("%(centre)s sent the report on quarter %(quarter)s of %(year)s") % {
-        "centre": data["centre"],
+        "centre": shown(data["centre"]),
         **_quarter(data),
     }
     line = _("Version %(version)s, sent by %(by)s. Accept it or return it for correction.") % {
@@ -122,7 +125,7 @@ def report_sent(data: dict[str, Any]) -> Message:
 def report_returned(data: dict[str, Any]) -> Message:
     title = _("The report on quarter %(quarter)s of %(year)s was returned for correction") % _quarter(data)
     lines = [
-        data["centre"],
+        shown(data["centre"]),
         _("%(by)s wrote: “%(comment)s”") % {"by": data["by"], "comment": data["comment"]},
         _("The quarter's months are open for entry again; correct them and send the report again."),
     ]
@@ -131,14 +134,17 @@ def report_returned(data: dict[str, Any]) -> Message:
 
 def report_accepted(data: dict[str, Any]) -> Message:
     title = _("The report on quarter %(quarter)s of %(year)s was accepted") % _quarter(data)
-    lines = [_("%(centre)s, accepted by %(by)s.") % {"centre": data["centre"], "by": data["by"]}]
+    lines = [_("%(centre)s, accepted by %(by)s.") % {"centre": shown(data["centre"]), "by": data["by"]}]
     if data.get("comment"):
         lines.append(_("Comment: “%(comment)s”") % {"comment": data["comment"]})
     return Message(title, lines)
 
 
 def digest(data: dict[str, Any]) -> Message:
-    title = _("Weekly digest, week %(week)s: %(centre)s") % {"week": data["week"], "centre": data["centre"]}
+    title = _("Weekly digest, week %(week)s: %(centre)s") % {
+        "week": data["week"],
+        "centre": shown(data["centre"]),
+    }
     lines = [
         _("%(month)s: %(overdue)s overdue, %(behind)s behind of %(total)s indicators.")
         % {
@@ -149,14 +155,14 @@ def digest(data: dict[str, Any]) -> Message:
         }
     ]
     for number, title_of_item in data["attention"][:DIGEST_LIST]:
-        lines.append(f"• {number} {title_of_item}")
+        lines.append(f"• {number} {shown(title_of_item)}")
     if data["entry_month"] is not None:
         entry_month = f"{MONTHS[data['entry_month']]} {data['year']}"
         if data["not_entered"]:
             lines.append(_("Not entered yet for %(month)s:") % {"month": entry_month})
             lines += [
                 ngettext("• %(service)s: %(missing)s missing", "• %(service)s: %(missing)s missing", count)
-                % {"service": service, "missing": count}
+                % {"service": shown(service), "missing": count}
                 for service, count in data["not_entered"]
             ]
         else:

@@ -18,12 +18,13 @@ from import_export.resources import Resource
 from import_export.results import Result
 from simple_history.admin import SimpleHistoryAdmin
 
+from akm_plan.cyrillic import to_cyrillic
 from akm_plan.sheet_reader import SheetRefused
 from services.access import access_for
 from services.admin_doors import CentreDoorsAdmin, CentreDoorsInline
 
 from .admin_formats import FORMATS
-from .models import Actual, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
+from .models import Actual, CyrillicText, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
 from .ordering import place_by_number
 from .resources import ActualResource, IndicatorResource
 from .search import search_numbered
@@ -188,6 +189,22 @@ class UnitAdmin(CentreDoorsAdmin, admin.ModelAdmin):
     centre_paths = ()  # shared by every centre
     list_display = ("name",)
     search_fields = ("name",)
+
+
+@admin.register(CyrillicText)
+class CyrillicTextAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+    """Corrections of the automatic Cyrillic of the plan's text (plans.cyrillic), shared by every
+    centre like units: the reading of a text does not depend on whose plan holds it."""
+
+    centre_paths = ()
+    list_display = ("latin", "cyrillic")
+    search_fields = ("latin", "cyrillic")
+    fields = ("latin", "cyrillic", "automatic")
+    readonly_fields = ("automatic",)
+
+    @admin.display(description=_("automatic reading"))
+    def automatic(self, obj: CyrillicText) -> str:
+        return to_cyrillic(obj.latin) if obj.latin else ""
 
 
 @admin.register(Deadline)

@@ -1,5 +1,7 @@
 """The annual plan: sections, items, indicators with targets, deadlines, and monthly actuals."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -523,3 +525,37 @@ class MonthEvent(models.Model):
     def reason_display(self) -> str:
         """The reason, translated when it is one of the app's own (typed reasons pass unchanged)."""
         return gettext(self.reason) if self.reason else ""
+
+
+class CyrillicText(models.Model):
+    """The Cyrillic of a text of the plan where the automatic reading (akm_plan.cyrillic) is wrong.
+
+    Keyed by the Latin text itself, so one correction serves every field that holds that text (a
+    unit, a service's name, an item's title) and stops applying when the Latin is changed.
+    `latin_key` is a digest of the Latin text, so the uniqueness holds for texts of any length.
+    """
+
+    latin = models.TextField(_("text in Latin"), help_text=_("Exactly as stored in the plan."))
+    cyrillic = models.TextField(_("text in Cyrillic"))
+    latin_key = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Cyrillic text")
+        verbose_name_plural = _("Cyrillic texts")
+        ordering = ["latin"]
+
+    def __str__(self) -> str:
+        return self.latin[:80]
+
+    def save(self, *args, **kwargs):
+        self.latin_key = self.key_of(self.latin)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.latin_key = self.key_of(self.latin)
+        if CyrillicText.objects.filter(latin_key=self.latin_key).exclude(pk=self.pk).exists():
+            raise ValidationError({"latin": gettext("This text already has a Cyrillic correction.")})
+
+    @staticmethod
+    def key_of(latin: str) -> str:
+        return hashlib.sha256(latin.encode()).hexdigest()

@@ -3,13 +3,16 @@
 People write o‘, g‘ and the tutuq belgisi with `'`, `‘` (U+2018), `’` (U+2019), `ʻ` (U+02BB) or
 `ʼ` (U+02BC), and the plan's text mixes them too; a search for "ma'lumot" must find "ma’lumot".
 Both sides are brought to the plain `'`: the term in Python, the column in SQL (REPLACE works the
-same on SQLite and PostgreSQL).
+same on SQLite and PostgreSQL). A term typed in Cyrillic is read in Latin first (akm_plan.cyrillic),
+so "масъул" finds "mas’ul" as the plan stores it.
 """
 import re
 
 from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Replace
+
+from akm_plan.cyrillic import has_cyrillic, to_latin
 
 PLAIN_APOSTROPHE = "'"
 # Every form but the plain one, each replaced by the plain one.
@@ -36,12 +39,13 @@ def apostrophes_normalised(field: str | Combinable) -> Replace:
 def search_terms(search: str) -> list[str]:
     """The words of a search box, "double-quoted phrases" kept whole, apostrophes made plain.
 
-    Unlike Django's admin, a single `'` does not open a quotation: in Uzbek it is a letter.
+    Unlike Django's admin, a single `'` does not open a quotation: in Uzbek it is a letter. A
+    Cyrillic term becomes its Latin spelling.
     """
     return [
-        normalise_apostrophes(phrase or word)
+        normalise_apostrophes(to_latin(term) if has_cyrillic(term) else term)
         for phrase, word in _TERM.findall(search)
-        if (phrase or word).strip()
+        if (term := phrase or word).strip()
     ]
 
 

@@ -62,6 +62,7 @@ def version_line(*, on: datetime.date, draft: bool, version: int | None) -> str:
 
 def report_html(table: ReportTable, *, on: datetime.date, draft: bool, version: int | None = None) -> str:
     """The HTML WeasyPrint lays out (the print stylesheet is passed to it separately)."""
+    table = table.in_reader_script()
     counts = table.status_counts()
     return render_to_string(
         "reports/pdf.html",

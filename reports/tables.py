@@ -11,11 +11,12 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from plans.cyrillic import fresh_corrections, reads_cyrillic, shown
 from plans.figures import Figures, ParentTotals, indicator_figures, parent_totals
 from plans.models import Plan, PlanItem
 from plans.pacing import Status
@@ -108,6 +109,29 @@ class ReportTable:
             "year": self.year,
             "quarter": self.quarter_roman,
         }
+
+    def in_reader_script(self) -> ReportTable:
+        """The table with the plan's text, the centre's and the director's names in the reader's
+        script (plans.cyrillic): Cyrillic for Ўзбекча, else itself. A stored version stays Latin;
+        each document printed from it reads the corrections of now."""
+        if not reads_cyrillic():
+            return self
+        fresh_corrections()
+        return replace(
+            self,
+            centre=shown(self.centre),
+            director=shown(self.director),
+            rows=[
+                replace(
+                    row,
+                    activity=shown(row.activity),
+                    unit=shown(row.unit),
+                    services=[shown(service) for service in row.services],
+                    note=shown(row.note),
+                )
+                for row in self.rows
+            ],
+        )
 
     def figure_rows(self) -> list[ReportRow]:
         return [row for row in self.rows if row.has_figures]

@@ -48,6 +48,7 @@ def headers() -> list[str]:
 
 def render_xlsx(table: ReportTable, *, on: datetime.date) -> bytes:
     """The workbook's bytes: one sheet, the title merged across the table, the header frozen."""
+    table = table.in_reader_script()
     book = Workbook()
     sheet = book.active
     sheet.title = _("Quarter %(quarter)s") % {"quarter": table.quarter_roman}

@@ -22,6 +22,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from .. import charts
+from ..cyrillic import shown
 from ..dashboards import DashboardRow
 from ..figures import Figures
 
@@ -42,13 +43,18 @@ def _e(value: object) -> str:
     return html.escape(str(localize(value)))
 
 
+def _p(value: object) -> str:
+    """The plan's own text (a title, unit, service, deadline) escaped, in the reader's script."""
+    return _e(shown(str(value)))
+
+
 def _title(f: Figures) -> str:
     """The item's title, shortened as |truncatechars does, with the indicator's label if any."""
-    title = unicodedata.normalize("NFC", f.item.title)
+    title = unicodedata.normalize("NFC", shown(f.item.title))
     if len(title) > TITLE_CHARS:  # shorter titles come back from Truncator unchanged
         title = Truncator(title).chars(TITLE_CHARS)
     if f.indicator.label:
-        return f"{_e(title)} · {_e(f.indicator.label)}"
+        return f"{_e(title)} · {_p(f.indicator.label)}"
     return _e(title)
 
 
@@ -68,7 +74,7 @@ def _who(row: DashboardRow, service_entry_url: str | None) -> str:
         text = gettext("No service named")
         return f'<span class="muted">{_e(text)}</span>'
     return "".join(
-        f'<a class="entry-link" href="{_e(link.url)}">{_e(link.service.name)}</a>' for link in row.entry_links
+        f'<a class="entry-link" href="{_e(link.url)}">{_p(link.service.name)}</a>' for link in row.entry_links
     )
 
 
@@ -88,7 +94,7 @@ def indicator_rows(rows: Sequence[DashboardRow]) -> SafeString:
         if f.item.section_id != section_id:
             section_id = f.item.section_id
             parts.append(
-                f'<tr class="section-row"><th colspan="8" scope="rowgroup">{_e(f.item.section)}</th></tr>'
+                f'<tr class="section-row"><th colspan="8" scope="rowgroup">{_p(f.item.section)}</th></tr>'
             )
         if f.last_entry_at:
             day = template_localtime(f.last_entry_at).date()
@@ -102,7 +108,7 @@ def indicator_rows(rows: Sequence[DashboardRow]) -> SafeString:
         parts.append(
             f"<tr><td>{_e(f.item.number)}</td>"
             f'<td{sub}><a href="{url}">{_title(f)}</a></td>'
-            f"<td>{_e(f.item.unit)}</td>"
+            f"<td>{_p(f.item.unit)}</td>"
             f'<td class="num">{"–" if f.annual_target is None else _e(f.annual_target)}</td>'
             f'<td class="num"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
             f"<td>{progress_bar(f)}{percent}</td>"
@@ -133,7 +139,7 @@ def attention_rows(rows: Iterable[DashboardRow], service_entry_url: str | None =
         parts.append(
             f'<tr class="row-{_e(f.status)}"><td class="no"><a href="{url}">{_e(f.item.number)}</a></td>'
             f'<td class="what"><a href="{url}">{_title(f)}</a>'
-            f' <span class="muted">({_e(f.item.unit)})</span></td>'
+            f' <span class="muted">({_p(f.item.unit)})</span></td>'
             f'<td class="state">{_status(f)}</td>'
             f'<td class="num" data-label="{done}"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
             f'<td class="num" data-label="{expected}">{_e(f.expected)}</td>'
@@ -156,7 +162,7 @@ def due_rows(rows: Iterable[DashboardRow], service_entry_url: str | None = None)
         parts.append(
             f'<tr><td class="no"><a href="{url}">{_e(f.item.number)}</a></td>'
             f'<td class="what"><a href="{url}">{_title(f)}</a></td>'
-            f'<td data-label="{deadline}">{_e(f.item.deadline.text)}</td>'
+            f'<td data-label="{deadline}">{_p(f.item.deadline.text)}</td>'
             f'<td class="num" data-label="{done}"><a href="{url}#months">{_e(f.done_to_date)}</a></td>'
             f'<td class="num" data-label="{target}">{_e(f.annual_target)}</td>'
             f'<td class="who" data-label="{who}">{_who(row, service_entry_url)}</td></tr>'

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from notices.kinds import Channel, Kind
 from notices.models import Delivery, Notice, Profile
-from plans.models import Unit
+from plans.models import CyrillicText, Unit
 from tests.admin_world import LEAKS, admin_user, build_other_centre, own_objects, permissions
 from tests.deploy.csp import csp_violations
 
@@ -138,7 +138,10 @@ def world(demo):
             username="zomin-xodim", ip_address="10.0.0.9", user_agent="Zomin", http_accept="*/*",
             path_info="/login/", **extra,
         )
-    shared = {"plans.Unit": Unit.objects.order_by("pk").first()}
+    shared = {
+        "plans.Unit": Unit.objects.order_by("pk").first(),
+        "plans.CyrillicText": CyrillicText.objects.create(latin="Dona", cyrillic="Дона"),
+    }
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         shared[model._meta.label] = model.objects.get()
     shared["auth.User"] = other.membership.user
