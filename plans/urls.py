@@ -1,7 +1,7 @@
-"""URLs of the plan's pages: monthly entry and progress dashboards."""
+"""URLs of the plan's pages: monthly entry, progress dashboards, the plan from and as a Word file."""
 from django.urls import path
 
-from .views import dashboards, entry
+from .views import dashboards, entry, word_import
 
 app_name = "plans"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("dashboard/", dashboards.centre_dashboard, name="centre-dashboard"),
     path("dashboard/service/<int:service>/", dashboards.service_dashboard, name="service-dashboard"),
     path("indicator/<int:indicator>/", dashboards.indicator_page, name="indicator"),
+    path("import/", word_import.upload, name="word-import"),
+    path("import/preview/", word_import.preview, name="word-import-preview"),
+    path("<int:plan_id>/document.pdf", word_import.document_pdf, name="plan-document-pdf"),
+    path("<int:plan_id>/document.docx", word_import.document_docx, name="plan-document-docx"),
 ]

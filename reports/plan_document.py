@@ -58,10 +58,6 @@ class PlanDocument:
     signature_line: str
     page_of: str
 
-    @property
-    def filename_stem(self) -> str:
-        return f"ish-rejasi-{self.year}"
-
 
 def _figure(target: int | None) -> str:
     return "-" if target is None else str(target)
