@@ -93,7 +93,8 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     plans = centre_plans(centre)
     if not plans:
-        return render(request, "plans/dashboard/no_plan.html", {"centre": centre}, status=404)
+        context = {"centre": centre, "may_import": access.can_import_plan(centre)}
+        return render(request, "plans/dashboard/no_plan.html", context, status=404)
     plan = _choose_plan(request, plans)
     month = _choose_month(request, plan)
     filters = _filters(request, plans, plan, month, centre=centre.pk)
@@ -103,6 +104,7 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
         filters, dashboard, "centre", centre=centre, centres=centres, may_see_centre=True
     )
     context["returned_quarters"] = returned_quarters(plan)
+    context["may_import"] = access.can_import_plan(centre)
     return render(request, "plans/dashboard/centre.html", context)
 
 
