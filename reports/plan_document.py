@@ -167,7 +167,6 @@ def plan_docx(document: PlanDocument) -> bytes:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
     word = Document()
@@ -227,16 +226,7 @@ def plan_docx(document: PlanDocument) -> bytes:
         for cell in column.cells:
             cell.width = Cm(width)
 
-    # Page X of Y in the footer, as Word fields.
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    before, _page, rest = document.page_of.partition("%(page)s")
-    between, _pages, after = rest.partition("%(pages)s")
-    footer.add_run(before)
-    _field(footer, "PAGE", OxmlElement, qn)
-    footer.add_run(between)
-    _field(footer, "NUMPAGES", OxmlElement, qn)
-    footer.add_run(after)
+    page_numbers(section, document.page_of)
 
     buffer = io.BytesIO()
     word.save(buffer)
@@ -251,13 +241,29 @@ def _lines(cell, lines: list[str]) -> None:
         cell.add_paragraph(line)
 
 
-def _field(paragraph, code: str, element, qn) -> None:
+def page_numbers(section, template: str) -> None:
+    """ "Page X of Y" (a translated template naming %(page)s and %(pages)s) in the section's footer,
+    X and Y as Word fields, so that Word counts the pages after any edit."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for text, counter in page_parts(template):
+        footer.add_run(text)
+        if counter:
+            _field(footer, "PAGE" if counter == "counter-page" else "NUMPAGES")
+
+
+def _field(paragraph, code: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     run = paragraph.add_run()
-    begin = element("w:fldChar")
+    begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
-    instruction = element("w:instrText")
+    instruction = OxmlElement("w:instrText")
     instruction.set(qn("xml:space"), "preserve")
     instruction.text = code
-    end = element("w:fldChar")
+    end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run._r.extend([begin, instruction, end])

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from akm_plan.sheet_reader import LIMITS
 from reports.filenames import content_disposition, slug
@@ -157,10 +157,15 @@ def preview(request: HttpRequest) -> HttpResponse:
                 context["refusal"] = str(error)
             else:
                 del request.session[SESSION_KEY]
+                items = created.items.count()
                 messages.success(
                     request,
-                    _("The plan for %(year)s was created: %(items)s items.")
-                    % {"year": created.year, "items": created.items.count()},
+                    ngettext(
+                        "The plan for %(year)s was created: %(items)s item.",
+                        "The plan for %(year)s was created: %(items)s items.",
+                        items,
+                    )
+                    % {"year": created.year, "items": items},
                 )
                 return redirect(f"{reverse('plans:centre-dashboard')}?centre={centre.pk}&year={created.year}")
         else:

@@ -63,6 +63,8 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "reports:xlsx":                     (LOGIN,     403,       403,       200,       200,       403),
     "reports:version_pdf":              (LOGIN,     403,       403,       200,       200,       403),
     "reports:version_xlsx":             (LOGIN,     403,       403,       200,       200,       403),
+    "reports:docx":                     (LOGIN,     403,       403,       200,       200,       403),
+    "reports:version_docx":             (LOGIN,     403,       403,       200,       200,       403),
     "reports:notes":                    (LOGIN,     405,       405,       405,       405,       405),
     "reports:confirm_submit":           (LOGIN,     403,       403,       200,       403,       403),
     "reports:submit":                   (LOGIN,     405,       405,       405,       405,       405),
