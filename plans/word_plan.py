@@ -76,13 +76,13 @@ REQUIRED_ROLES = (NUMBER, TITLE, UNIT, TARGET, DEADLINE)
 # the steps: "nomi" is tried first.
 HEADER_WORDS = (
     (NUMBER, ("№", "t/r", "n", "#", "tr", "no", "п/п", "т/р")),
-    (DONE, ("bajarildi", "bajarilgan", "bajarilishi", "amalda", "выполнено")),
-    (TITLE, ("nomi", "ishlar", "tadbirlar", "faoliyat", "наименование", "мероприятия")),
-    (UNIT, ("o'lchov", "birligi", "единица")),
-    (TARGET, ("reja", "rejada", "miqdor", "soni", "ko'rsatkich", "план", "количество")),
-    (STEPS, ("mexanizm", "mexanizmi", "bosqich", "tartibi", "механизм")),
-    (DEADLINE, ("muddat", "muddati", "срок")),
-    (SERVICES, ("mas'ul", "ijrochi", "ijrochilar", "xizmat", "ответственн")),
+    (DONE, ("bajaril", "amalda", "выполн")),
+    (TITLE, ("nomi", "ishlar", "tadbirlar", "faoliyat", "наименование", "мероприят")),
+    (UNIT, ("o'lchov", "birlig", "единиц")),
+    (TARGET, ("reja", "miqdor", "soni", "ko'rsatkich", "план", "количество")),
+    (STEPS, ("mexanizm", "bosqich", "tartibi", "механизм")),
+    (DEADLINE, ("muddat", "срок")),
+    (SERVICES, ("mas'ul", "ijrochi", "xizmat", "ответствен")),
 )
 
 ALL_SERVICES_WORDS = ("barcha xizmatlar", "boshqa xizmatlar", "barcha bo'limlar")
@@ -429,19 +429,21 @@ def guess_roles(header: Sequence[str]) -> list[str]:
         words = set(re.split(r"[\s,.;:()]+", normalise(text))) - {""}
         role = ""
         for candidate, keys in HEADER_WORDS:
-            if any(key in words for key in keys) and candidate not in roles:
+            if not _names(words, keys):
+                continue
+            if candidate not in roles:
                 role = candidate
                 break
-            if (
-                candidate == TARGET
-                and candidate in roles
-                and any(key in words for key in keys)
-                and DONE not in roles
-            ):
+            if candidate == TARGET and DONE not in roles:
                 role = DONE
                 break
         roles.append(role)
     return roles
+
+
+def _names(words: set[str], keys: Sequence[str]) -> bool:
+    """A header word is a key, or (keys of four letters or more) starts with one: "muddatlari"."""
+    return any(word == key or (len(key) >= 4 and word.startswith(key)) for word in words for key in keys)
 
 
 def _is_header_again(cells: list[Cell], header: list[list[Cell]]) -> bool:

@@ -151,6 +151,38 @@ def test_header_words_vary_between_centres():
     assert len([row for row in plan.rows if row.kind == "item"]) == 6
 
 
+def test_a_header_of_two_rows_with_the_figures_under_one_heading():
+    header = ["T/r", "Tadbirlar nomi", "O‘lchov birligi", "Ko‘rsatkichlar", "Ko‘rsatkichlar",
+              "Amalga oshirish mexanizmi", "Muddatlari", "Mas’ul xizmatlar"]  # fmt: skip
+    second = ["", "", "", "Reja", "Bajarildi", "", "", ""]
+    plan = read_word_plan(
+        word_table([second, *SEED_ROWS], header=header, column_numbers=False), services=None
+    )
+    assert plan.roles == ["number", "title", "unit", "target", "done", "steps", "deadline", "services"]
+    assert plan.rows[0].kind == "section"  # the second header row is not read as a row of the plan
+
+
+def test_the_query_count_of_the_plan_document_does_not_grow_with_the_plan(
+    plan_2024, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan_docx(plan_document(plan_2024))  # the plan's centre is then cached on the instance
+    with CaptureQueriesContext(connection) as small:
+        plan_docx(plan_document(plan_2024))
+    item = PlanItem.objects.filter(plan=plan_2024, number="15").get()
+    for number in range(40, 80):
+        copy = PlanItem.objects.create(
+            plan=plan_2024, section=item.section, number=str(number), title=f"Band {number}", unit=item.unit,
+            deadline=item.deadline, order=1000 + number,
+        )  # fmt: skip
+        copy.services.set(item.services.all())
+        Indicator.objects.create(item=copy, label="", annual_target=number, order=1)
+    with django_assert_num_queries(len(small.captured_queries)):
+        plan_docx(plan_document(plan_2024))
+
+
 def test_columns_in_another_order_are_read_by_their_header():
     order = [0, 1, 6, 2, 3, 4, 7, 5]
     rows = [row if isinstance(row, str) else [row[i] for i in order] for row in SEED_ROWS]
