@@ -269,7 +269,10 @@ def read_word_plan(
     document = _open(content)
     table = _plan_table(document, roles)
     grid = _grid(table)
-    header_count = _header_rows(grid)
+    if roles is None:
+        header_count = _header_rows(grid)
+    else:
+        header_count = _header_rows(grid, number_column=_index(roles, NUMBER), named=False)
     header = [
         " ".join(dict.fromkeys(text for row in grid[:header_count] if (text := row[col][0])))
         for col in range(len(grid[0]))
@@ -341,6 +344,10 @@ def _open(content: bytes):
         raise WordPlanRefused(not_word) from error
 
 
+def _index(roles: Sequence[str], role: str) -> int:
+    return list(roles).index(role) if role in roles else 0
+
+
 def _plan_table(document, roles: Sequence[str] | None):
     """The table holding the plan: the first whose header is a plan's, else (to be mapped) the
     largest. A table above it (an approval block laid out as a table) is passed over."""
@@ -405,20 +412,19 @@ def _line(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
-def _header_rows(grid: list[list[Cell]]) -> int:
+def _header_rows(grid: list[list[Cell]], *, number_column: int = 0, named: bool = True) -> int:
     """How many rows at the top are the header: those before the first section or numbered row
-    (at most three), when they name columns."""
+    (at most three) and, unless the columns were mapped by hand (`named` False), that name at
+    least two columns."""
     count = 0
     for cells in grid[:3]:
-        if _number_text(cells) or len(guess_roles([text for text, _lines in cells])) < 2:
+        first = cells[number_column][0] if number_column < len(cells) else ""
+        if ITEM_NUMBER.match(first) or (first and _section_number(first) is not None):
+            break
+        if named and sum(1 for role in guess_roles([text for text, _lines in cells]) if role) < 2:
             break
         count += 1
     return count
-
-
-def _number_text(cells: list[Cell]) -> bool:
-    first = cells[0][0]
-    return bool(ITEM_NUMBER.match(first)) or (bool(first) and _section_number(first) is not None)
 
 
 def guess_roles(header: Sequence[str]) -> list[str]:
