@@ -381,7 +381,12 @@ def _grid(table, *, limit: int | None = None) -> list[list[Cell]]:
     grid: list[list[Cell]] = []
     width = 0
     for row in rows[:limit]:
-        cells = row.cells
+        try:
+            cells = row.cells
+        except Exception as error:  # a damaged table: merges that point at no cell
+            raise WordPlanRefused(
+                _("The table's cells cannot be read (damaged merged cells). Save the file again in Word.")
+            ) from error
         if len(cells) > LIMITS.columns:
             raise WordPlanRefused(
                 _("The table has %(count)s columns; a plan table has at most %(limit)s.")

@@ -284,6 +284,21 @@ def _no_table() -> bytes:
     return buffer.getvalue()
 
 
+def _damaged_merge() -> bytes:
+    """A table whose first cell continues a merge from a row that is not there."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = Document(io.BytesIO(word_table(SEED_ROWS)))
+    first = document.tables[-1].rows[0].cells[0]._tc.get_or_add_tcPr()
+    merge = OxmlElement("w:vMerge")
+    merge.set(qn("w:val"), "continue")
+    first.append(merge)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 REFUSED = {
     "not a docx": (b"%PDF-1.4 not a Word file", "is not a Word document"),
     "an old .doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "is not a Word document"),
@@ -298,6 +313,7 @@ REFUSED = {
         "The table's columns are not the plan's",
     ),
     "a table without items": (word_table(["I. Bo‘lim"]), "no plan item was found"),
+    "damaged merged cells": (_damaged_merge(), "damaged merged cells"),
 }  # fmt: skip
 
 
