@@ -181,3 +181,18 @@ def test_the_plan_document_is_for_those_who_see_the_centre(client, demo):
     client.force_login(demo.users["direktor"])
     elsewhere = Plan.objects.create(organization=other, year=2024)
     assert client.get(reverse("plans:plan-document-pdf", kwargs={"plan_id": elsewhere.pk})).status_code == 403
+
+
+def test_the_preview_asks_the_database_as_often_for_a_small_and_a_whole_plan(manager, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = ["I. Bo‘lim", ["1", "Bir", "Dona", "5", "", "", "2025-yil davomida", [AB]]]
+    counted = []
+    for content in (word_table(rows), plan_docx(plan_document(demo.plan))):
+        upload(manager, demo, content)
+        manager.get(PREVIEW)  # the session and the person, as on any page
+        with CaptureQueriesContext(connection) as queries:
+            assert manager.get(PREVIEW).status_code == 200
+        counted.append(len(queries.captured_queries))
+    assert counted[0] == counted[1]
