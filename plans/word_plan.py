@@ -565,6 +565,19 @@ class _RowReader:
         row = WordRow(row=number, kind="section", number=numeral, title=title)
         if not title:
             row.problem(_("a section heading without a title."))
+        taken = {other.number for other in self.rows if other.kind == "section"}
+        if numeral in taken:
+            # The 2024 plan prints its fourth section as a second "III": read by its place.
+            placed = _roman(self.sections)
+            if placed in taken:
+                row.problem(_("section %(number)s appears twice.") % {"number": numeral})
+            else:
+                row.number = placed
+                row.problem(
+                    _("a second section %(printed)s: read as section %(number)s.")
+                    % {"printed": numeral, "number": placed},
+                    blocking=False,
+                )
         self.rows.append(row)
         self.item = None
 

@@ -128,6 +128,22 @@ def test_a_table_typed_as_the_seed_prints_it():
     assert not plan.blocking
 
 
+def test_a_section_numbered_twice_is_read_by_its_place_as_in_the_2024_plan():
+    rows = [
+        row if row != "II. Asosiy ishlab chiqarish faoliyati" else "I. Asosiy ishlab chiqarish faoliyati"
+        for row in SEED_ROWS
+    ]
+    plan = read_word_plan(word_table(rows), services=None)
+    second = [row for row in plan.rows if row.kind == "section"][1]
+    assert second.number == "II"
+    assert [(p.text, p.blocking) for p in second.problems] == [
+        ("a second section I: read as section II.", False)
+    ]
+    rows = ["II. Bir", *SEED_ROWS[1:3], "II. Ikki", *SEED_ROWS[4:]]
+    twice = [row for row in read_word_plan(word_table(rows), services=None).rows if row.kind == "section"][1]
+    assert [(p.text, p.blocking) for p in twice.problems] == [("section II appears twice.", True)]
+
+
 def test_jami_mismatch_is_reported_and_a_matching_one_is_not():
     rows = [
         row if isinstance(row, str) or row[0] != "12" else [*row[:3], "jami 1000", *row[4:]]
