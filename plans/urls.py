@@ -1,8 +1,9 @@
-"""URLs of the plan's pages: monthly entry and progress dashboards."""
+"""URLs of the plan's pages: monthly entry, progress dashboards (a centre's, a region's, the nation's),
+the region's template sent to its districts, the plan from and as a Word file."""
 
 from django.urls import path
 
-from .views import dashboards, entry, regional, template_send
+from .views import dashboards, entry, regional, template_send, word_import
 
 app_name = "plans"
 
@@ -20,4 +21,8 @@ urlpatterns = [
     path("template/<int:year>/", template_send.choose, name="template-choose"),
     path("template/<int:year>/preview/", template_send.preview_page, name="template-preview"),
     path("template/<int:year>/send/", template_send.send_view, name="template-send"),
+    path("import/", word_import.upload, name="word-import"),
+    path("import/preview/", word_import.preview, name="word-import-preview"),
+    path("<int:plan_id>/document.pdf", word_import.document_pdf, name="plan-document-pdf"),
+    path("<int:plan_id>/document.docx", word_import.document_docx, name="plan-document-docx"),
 ]

@@ -86,21 +86,23 @@ def render_pdf(
     `on` is the date on the document: the day a sent version was sent (its `version` number
     printed on every page with it), or today for a draft.
     """
-    stylesheet, fonts = _stylesheet()
-    document = _ReportHTML(
-        string=report_html(table, on=on, draft=draft, version=version),
-        base_url=STATIC_ORIGIN,
-        url_fetcher=StaticFilesFetcher(),
-    )
+    return html_to_pdf(report_html(table, on=on, draft=draft, version=version))
+
+
+def html_to_pdf(html: str, stylesheet_name: str = STYLESHEET) -> bytes:
+    """Any of the app's documents as a PDF: its HTML (escaped text only) laid out with one of the
+    static stylesheets, reading nothing but the app's static files (reports/fetcher.py)."""
+    stylesheet, fonts = _stylesheet(stylesheet_name)
+    document = _ReportHTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=StaticFilesFetcher())
     return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
 @cache
-def _stylesheet() -> tuple[CSS, FontConfiguration]:
+def _stylesheet(name: str = STYLESHEET) -> tuple[CSS, FontConfiguration]:
     # Parsed once per process: the stylesheet and its @font-face rules (static/fonts, read through
     # the same fetcher, so the PDF never depends on the system's fonts) do not change.
     fonts = FontConfiguration()
-    stylesheet = CSS(url=static_url(STYLESHEET), url_fetcher=StaticFilesFetcher(), font_config=fonts)
+    stylesheet = CSS(url=static_url(name), url_fetcher=StaticFilesFetcher(), font_config=fonts)
     return stylesheet, fonts
 
 

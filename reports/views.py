@@ -19,6 +19,7 @@ from plans.models import Plan
 from services.access import access_for
 
 from . import rules
+from .docx import render_docx
 from .filenames import content_disposition, report_filename
 from .models import Report, ReportVersion
 from .pdf import render_pdf
@@ -51,6 +52,7 @@ from .xlsx import render_xlsx
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _plan(request: HttpRequest, plan_id: int, quarter: int, *, may: str = "view") -> Plan:
@@ -163,6 +165,31 @@ def report_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespons
     on = today() if version is None else version.submitted_on
     number = version.number if version else None
     return _download(render_xlsx(table, on=on), XLSX, _filename(plan, table, "xlsx", number))
+
+
+@login_required
+@require_GET
+def report_docx(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    """The report as a Word document, from the same table as the PDF (as sent, while sent)."""
+    plan = _plan(request, plan_id, quarter)
+    table, version = current_table(plan, quarter)
+    on = today() if version is None else version.submitted_on
+    number = version.number if version else None
+    return _download(render_docx(table, on=on), DOCX, _filename(plan, table, "docx", number))
+
+
+@login_required
+@require_GET
+def version_docx(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
+    """A sent version as a Word document, built from the table frozen when it was sent."""
+    plan = _plan(request, plan_id, quarter)
+    version = get_object_or_404(
+        ReportVersion.objects.defer("pdf"), report__plan=plan, report__quarter=quarter, number=number
+    )
+    table = version_table(version)
+    return _download(
+        render_docx(table, on=version.submitted_on), DOCX, _filename(plan, table, "docx", number)
+    )
 
 
 @login_required

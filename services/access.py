@@ -89,6 +89,22 @@ class Access:
     def is_reviewer(self) -> bool:
         return bool(self.reviewing_centre_ids)
 
+    # Plans as documents.
+
+    def can_import_plan(self, centre: Organization | int) -> bool:
+        """May create a centre's plan from a Word file: its managers, and administrators."""
+        return self.is_administrator or self.manages(centre)
+
+    def plan_import_centres(self) -> QuerySet:
+        """The centres this person may create a plan for from a Word file, by name."""
+        centres = Organization.objects.order_by("name")
+        return centres if self.is_administrator else centres.filter(pk__in=self.managed_centre_ids)
+
+    def can_print_plan(self, centre: Organization | int) -> bool:
+        """May download a centre's plan as its document (PDF, DOCX): whoever sees the centre whole,
+        and administrators, who build the plan."""
+        return self.is_administrator or self.can_view_centre(centre)
+
     # Centres.
 
     def manages(self, centre: Organization | int) -> bool:

@@ -93,7 +93,8 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     plans = centre_plans(centre)
     if not plans:
-        return render(request, "plans/dashboard/no_plan.html", {"centre": centre}, status=404)
+        context = {"centre": centre, "may_import": access.can_import_plan(centre)}
+        return render(request, "plans/dashboard/no_plan.html", context, status=404)
     plan = _choose_plan(request, plans)
     month = _choose_month(request, plan)
     filters = _filters(request, plans, plan, month, centre=centre.pk)
@@ -107,6 +108,7 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
         # The way back up to the region's dashboard, for those who read it.
         query = f"?centre={centre.parent_id}&year={plan.year}&month={month}"
         context["region_url"] = reverse("plans:region-dashboard") + query
+    context["may_import"] = access.can_import_plan(centre)
     return render(request, "plans/dashboard/centre.html", context)
 
 

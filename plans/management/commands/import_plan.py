@@ -1,4 +1,5 @@
-"""Create a centre's plan from a JSON or XLSX file written by export_plan."""
+"""Create a centre's plan from a JSON or XLSX file written by export_plan, or from a Word (.docx)
+plan table in the printed layout (plans/word_plan.py)."""
 
 from pathlib import Path
 
@@ -7,11 +8,12 @@ from django.db import transaction
 
 from plans.exchange import read_plan_upload, write_plan
 from plans.plan_file import PlanImportError, check_centre_name, read_plan_data
+from plans.word_plan import read_word_plan
 from services.models import Organization
 
 
 class Command(BaseCommand):
-    help = "Import a whole plan (JSON or XLSX from export_plan) into a centre."
+    help = "Import a whole plan (JSON or XLSX from export_plan, or a Word plan table) into a centre."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -29,7 +31,10 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {file}")
         try:
             # The whole file and the centre's name are checked before anything is written.
-            data, locate = read_plan_upload(path.read_bytes(), path.name)
+            if path.suffix.lower() == ".docx":
+                data, locate = self.word(path.read_bytes(), centre, year, create_centre)
+            else:
+                data, locate = read_plan_upload(path.read_bytes(), path.name)
             plan_file = read_plan_data(data, locate=locate)
             name = check_centre_name(centre, where="--centre") if centre is not None else plan_file.centre
             with transaction.atomic():
@@ -37,6 +42,26 @@ class Command(BaseCommand):
         except PlanImportError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Imported {plan}: {plan.sections.count()} sections, {plan.items.count()} items.")
+
+    def word(self, content: bytes, centre: str | None, year: int | None, create_centre: bool):
+        """A Word plan in the plan file's form. Its services must be the centre's (the closest
+        names are suggested), unless --create-centre, which creates those the file names."""
+        plan = read_word_plan(content, services=None)
+        name = centre or plan.centre
+        if not name:
+            raise CommandError("The document's title names no centre; pass --centre.")
+        if year is None and plan.year is None:
+            raise CommandError("The document's title names no year; pass --year.")
+        organization = Organization.objects.filter(name=name).first()
+        if organization is None and not create_centre:
+            raise CommandError(f"No centre named “{name}”; pass --centre or --create-centre.")
+        if organization is not None and not create_centre:
+            plan = read_word_plan(
+                content, services=list(organization.services.values_list("name", flat=True))
+            )
+        if plan.blocking:
+            raise CommandError(plan.problem_summary())
+        return plan.plan_data(year=year or plan.year, centre=name), plan.locate
 
     def centre(self, name: str, create_centre: bool) -> Organization:
         organization = Organization.objects.filter(name=name).first()

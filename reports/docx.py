@@ -1,0 +1,104 @@
+"""The quarterly report as a Word document: the same table as the PDF and the XLSX (reports.tables),
+for centres that edit the report before signing it.
+
+Text goes in as python-docx runs (never as markup), so whatever a note holds stays text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from .tables import FIGURES, SECTION, ReportRow, ReportTable
+from .xlsx import headers
+
+# Column widths in centimetres on A4 landscape (27.7 cm between the margins), in the table's order.
+WIDTHS_CM = (1.2, 7.0, 2.0, 1.8, 1.8, 1.8, 2.0, 1.8, 4.3, 4.0)
+
+
+def _whole(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def figures(row: ReportRow) -> list[str]:
+    """A row's cells as the document prints them, in headers()' order."""
+    shown = row.kind == FIGURES
+    percent = number_format(row.percent, 1) if shown and row.percent is not None else ""
+    return [
+        row.number,
+        row.activity,
+        row.unit,
+        _whole(row.annual_target) if shown else "",
+        _whole(row.quarter_target) if shown else "",
+        _whole(row.done_in_quarter) if shown else "",
+        _whole(row.done_to_date) if shown else "",
+        percent,
+        row.responsible,
+        row.note,
+    ]
+
+
+def render_docx(table: ReportTable, *, on: datetime.date) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm, Pt
+
+    from .plan_document import page_numbers
+
+    word = Document()
+    word.styles["Normal"].font.name = "Times New Roman"
+    word.styles["Normal"].font.size = Pt(9)
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(1.0)
+    section.top_margin = section.bottom_margin = Cm(1.4)
+
+    centre = word.add_paragraph(table.centre)
+    centre.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title = word.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(table.short_title)
+    run.bold = True
+    run.font.size = Pt(12)
+
+    columns = headers()
+    grid = word.add_table(rows=1, cols=len(columns))
+    grid.style = "Table Grid"
+    grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, text in zip(grid.rows[0].cells, columns, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in table.rows:
+        cells = grid.add_row().cells
+        if row.kind == SECTION:
+            merged = cells[0].merge(cells[-1])
+            merged.paragraphs[0].add_run(f"{row.number}. {row.activity}").bold = True
+            continue
+        for column, (cell, text) in enumerate(zip(cells, figures(row), strict=True)):
+            lines = text.split("\n")
+            cell.paragraphs[0].text = lines[0]
+            for line in lines[1:]:
+                cell.add_paragraph(line)
+            if 3 <= column <= 7:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if row.level:
+            cells[1].paragraphs[0].paragraph_format.left_indent = Cm(0.4 * row.level)
+    for column, width in zip(grid.columns, WIDTHS_CM, strict=True):
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+    signature = word.add_paragraph()
+    signature.paragraph_format.space_before = Pt(18)
+    signature.add_run(f"{_('Director')}: ____________________  {table.director}")
+    word.add_paragraph(f"{_('Date')}: {on:%d.%m.%Y}")
+    page_numbers(section, _("Page %(page)s of %(pages)s"))
+
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
