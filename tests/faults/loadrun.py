@@ -76,17 +76,20 @@ def drop_database(url: str) -> None:
 
 
 def conflict_message() -> str:
-    """The entry page's conflict notice in Uzbek, as the page writes it (HTML-escaped)."""
+    """The part of the entry page's conflict notice in Uzbek that does not depend on how many rows
+    were refused (the page says the number), HTML-escaped as the page writes it."""
     from django.utils import translation
     from django.utils.html import escape
 
     with translation.override("uz"):
-        return escape(
-            translation.gettext(
-                "Someone else saved some of these figures while you were entering. Nothing was saved. "
-                "Compare the rows marked below: save again to keep your values, or correct them."
-            )
+        text = translation.ngettext(
+            "Someone else saved %(n)s of these rows while you were entering. Nothing was saved: "
+            "compare it below, then save again to keep your value, or correct it.",
+            "Someone else saved %(n)s of these rows while you were entering. Nothing was saved: "
+            "compare them below, then save again to keep your values, or correct them.",
+            2,
         )
+    return escape(max(text.split("%(n)s"), key=len).strip())
 
 
 def server_environment(database_url: str) -> dict[str, str]:

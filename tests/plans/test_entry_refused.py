@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from plans.models import Indicator
 from tests.entry_form import row_inputs
+from tests.faults.loadrun import conflict_message
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,8 @@ def test_a_conflict_lists_the_rows_someone_else_saved(demo, url):
     assert response.status_code == 409
     text = summary(response.content.decode())
     assert "boshqa kishi bu qatorlardan 1 tasini saqladi" in text
+    # What the load tests (tests/faults/loadrun.py) look for on a conflict page.
+    assert conflict_message() in response.content.decode()
     assert re.findall(r'href="#row-(\d+)"', text) == [str(visitors.pk)]
     assert demo.users["xodim-abonement"].get_full_name() in text
 
