@@ -238,7 +238,9 @@ def entry_rows(plan: Plan, month: int, service: Service) -> list[EntryPageRow]:
     parents = parent_totals(figures)
     own = {
         actual.indicator_id: actual
-        for actual in Actual.objects.filter(indicator__item__plan=plan, month=month, service=service)
+        for actual in Actual.objects.filter(
+            indicator__item__plan=plan, month=month, service=service
+        ).select_related("entered_by")
     }
     rows: list[EntryPageRow] = []
     section_id = item_id = parent_id = None

@@ -1,13 +1,24 @@
 """URLs of the plan's pages: monthly entry and progress dashboards."""
 from django.urls import path
 
-from .views import dashboards, entry
+from .views import dashboards, entry, month_sheet
 
 app_name = "plans"
 
 urlpatterns = [
     path("entry/<int:year>/<int:month>/<int:service>/", entry.entry, name="entry"),
     path("entry/<int:year>/<int:month>/<int:service>/complete/", entry.complete, name="entry-complete"),
+    path("entry/<int:year>/<int:month>/<int:service>/sheet/", month_sheet.download, name="entry-sheet"),
+    path(
+        "entry/<int:year>/<int:month>/<int:service>/sheet/upload/",
+        month_sheet.upload,
+        name="entry-sheet-upload",
+    ),
+    path(
+        "entry/<int:year>/<int:month>/<int:service>/sheet/confirm/",
+        month_sheet.confirm,
+        name="entry-sheet-confirm",
+    ),
     path("entry/<int:year>/<int:month>/", entry.overview, name="entry-overview"),
     path("entry/<int:year>/<int:month>/lock/", entry.month_lock, name="entry-month-lock"),
     path("entry/history/<int:indicator>/", entry.history, name="entry-history"),
