@@ -23,11 +23,11 @@ from akm_plan.sheet_reader import SheetRefused
 from services.access import access_for
 from services.models import Service
 
-from ..entry import EntryConflict, MonthClosed, NotOnPage, do_save_month
+from ..entry import EntryConflict, MonthClosed, NotOnPage, UnlikelyValues, do_save_month
 from ..forms import MonthEntryForm
 from ..models import Plan
 from ..month_sheet import SheetIdentity, read_month_sheet, sheet_changes, write_month_sheet
-from ..selectors import entry_rows, entry_window
+from ..selectors import entry_rows, entry_window, unlikely_values
 from .entry import NOT_ON_PAGE, _check_month, _plan, _refuse, _say_saved, _window_message, month_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -156,6 +156,14 @@ def _preview(
     token = ""
     if form.is_valid():
         changes = sheet_changes(rows, form.entries())
+        new_values = {
+            change.row.indicator.pk: change.new_value
+            for change in changes
+            if change.new_value is not None and change.new_value != change.old_value
+        }
+        found = unlikely_values(plan, month, service, new_values)
+        for change in changes:
+            change.row.unlikely = found.get(change.row.indicator.pk)
         if changes:
             current = {row.indicator.pk: row.own for row in rows}
             kept = dict(data)
@@ -164,7 +172,10 @@ def _preview(
                 kept[f"was-{change.row.indicator.pk}"] = "" if own is None else str(own.value)
                 kept[f"was_note-{change.row.indicator.pk}"] = own.note if own else ""
             token = secrets.token_urlsafe(16)
-            request.session[key] = {"token": token, "data": kept}
+            # The unlikely values shown, as the confirmation's box confirms them (by id, as text:
+            # the session is JSON).
+            unlikely = {str(pk): why.value for pk, why in found.items()}
+            request.session[key] = {"token": token, "data": kept, "unlikely": unlikely}
     else:
         for row in rows:
             fields = form.row_fields(row.indicator.pk)
@@ -182,6 +193,7 @@ def _preview(
             "service": service,
             "changes": changes,
             "conflicts": sum(1 for change in changes if change.conflict),
+            "unlikely": sum(1 for change in changes if change.row.unlikely),
             "errors": errors,
             "token": token,
             "entry_url": _entry_url(plan, month, service),
@@ -205,14 +217,20 @@ def confirm(request: HttpRequest, year: int, month: int, service: int) -> HttpRe
     form = MonthEntryForm(data, rows=[row.form_row for row in rows])
     if form.foreign_indicator_ids() or not form.is_valid():
         return _preview(request, plan, month, service_obj, data, status=400)
+    confirmed = {}
+    if request.POST.get("confirm_unlikely"):
+        confirmed = {int(pk): value for pk, value in kept.get("unlikely", {}).items()}
     try:
-        result = do_save_month(plan, month, service_obj, form.entries(), acting_user=request.user)
+        result = do_save_month(
+            plan, month, service_obj, form.entries(), acting_user=request.user, confirmed_unlikely=confirmed
+        )
     except MonthClosed:
         return _refuse(request, _window_message(entry_window(plan, month)))
     except NotOnPage:
         return _refuse(request, NOT_ON_PAGE, 400)
-    except EntryConflict:
-        # Saved by someone between the preview and the confirmation: preview again, showing theirs.
+    except (EntryConflict, UnlikelyValues):
+        # Saved by someone between the preview and the confirmation, or unlikely values not
+        # confirmed: preview again, showing theirs and asking.
         return _preview(request, plan, month, service_obj, data, status=409)
     request.session.pop(_session_key(plan, month, service_obj), None)
     _say_saved(request, result.changes)
