@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from akm_plan.sheet_reader import SheetRefused
+from akm_plan.sheet_reader import LIMITS, SheetRefused
 from services.access import access_for
 from services.models import Service
 
@@ -105,7 +105,8 @@ def upload(request: HttpRequest, year: int, month: int, service: int) -> HttpRes
     if not upload_form.is_valid():
         return _sheet_refused(request, plan, month, service_obj, _("Choose the filled sheet (an XLSX file)."))
     try:
-        sheet = read_month_sheet(upload_form.cleaned_data["sheet"].read())
+        # Read no more than the reader takes: a larger file is refused by its size (sheet_reader).
+        sheet = read_month_sheet(upload_form.cleaned_data["sheet"].read(LIMITS.file_bytes + 1))
     except SheetRefused as refused:
         return _sheet_refused(request, plan, month, service_obj, str(refused))
     wrong = _refused_identity(sheet.identity, plan, month, service_obj)
