@@ -326,3 +326,54 @@ def test_a_reviewer_may_download_but_not_upload(client, demo, plan_2024, aboneme
     assert client.post(target["sheet-upload"], {}).status_code == 403
     html = client.get(target["entry"]).content.decode()
     assert target["sheet"] in html and target["sheet-upload"] not in html
+
+
+def test_a_file_over_the_size_limit_is_refused_by_its_size(staff, plan_2024, abonement):
+    big = io.BytesIO(b"PK" + b"\0" * (5 * 1024 * 1024))
+    big.name = "oy.xlsx"
+    response = staff.post(urls(plan_2024, 4, abonement)["sheet-upload"], {"sheet": big})
+    assert refused_message(response).startswith("Fayl hajmi")
+
+
+class TestQueryCounts:
+    """The sheet's download and preview make a fixed number of queries, whatever the rows."""
+
+    @staticmethod
+    def add_indicators(plan, service, count):
+        from plans.models import PlanItem
+
+        first = PlanItem.objects.filter(plan=plan).order_by("pk").first()
+        for n in range(count):
+            item = PlanItem.objects.create(
+                plan=plan,
+                section=first.section,
+                number=f"90.{n}",
+                title=f"qo‘shimcha {n}",
+                unit=first.unit,
+                deadline=first.deadline,
+                order=1000 + n,
+            )
+            item.services.add(service)
+            Indicator.objects.create(item=item, annual_target=10)
+
+    @pytest.mark.parametrize("extra", [0, 40])
+    def test_download(self, staff, plan_2024, abonement, extra, django_assert_num_queries):
+        self.add_indicators(plan_2024, abonement, extra)
+        # The session, the user, memberships (3), the plan, entry_rows (6).
+        with django_assert_num_queries(11):
+            assert staff.get(urls(plan_2024, 4, abonement)["sheet"]).status_code == 200
+
+    @pytest.mark.parametrize("extra", [0, 40])
+    def test_upload_and_preview(self, staff, plan_2024, abonement, extra, django_assert_num_queries):
+        self.add_indicators(plan_2024, abonement, extra)
+        book = download(staff, plan_2024, 4, abonement)
+        sheet = book.active
+        for line in range(FIRST_ROW, sheet.max_row + 1):
+            sheet.cell(line, VALUE).value = 1 + line % 2
+        upload_file = as_file(book)
+        # As the download, and the month's window, three to find unlikely values and the
+        # session's save.
+        with django_assert_num_queries(19):
+            response = staff.post(urls(plan_2024, 4, abonement)["sheet-upload"], {"sheet": upload_file})
+        assert response.status_code == 200
+        assert len(response.context["changes"]) == sheet.max_row - FIRST_ROW + 1
