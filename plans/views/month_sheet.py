@@ -112,7 +112,8 @@ def upload(request: HttpRequest, year: int, month: int, service: int) -> HttpRes
     wrong = _refused_identity(sheet.identity, plan, month, service_obj)
     if wrong:
         return _sheet_refused(request, plan, month, service_obj, wrong)
-    return _preview(request, plan, month, service_obj, sheet.form_data())
+    lines = {row.indicator_id: row.line for row in sheet.rows}
+    return _preview(request, plan, month, service_obj, sheet.form_data(), lines=lines)
 
 
 def _sheet_refused(
@@ -134,7 +135,13 @@ def _sheet_refused(
 
 
 def _preview(
-    request: HttpRequest, plan: Plan, month: int, service: Service, data: dict[str, str], status: int = 200
+    request: HttpRequest,
+    plan: Plan,
+    month: int,
+    service: Service,
+    data: dict[str, str],
+    status: int = 200,
+    lines: dict[int, int] | None = None,
 ) -> HttpResponse:
     """The preview of a sheet's rows: what changes (old → new), which rows are wrong (the entry
     form's messages) and which someone saved since the download. A sheet without errors is kept
@@ -182,7 +189,9 @@ def _preview(
             fields = form.row_fields(row.indicator.pk)
             messages_ = [*fields.value.errors, *fields.note.errors, *fields.was.errors]
             if messages_:
-                errors.append((row, data.get(f"value-{row.indicator.pk}", ""), str(messages_[0])))
+                typed = data.get(f"value-{row.indicator.pk}", "")
+                line = (lines or {}).get(row.indicator.pk)
+                errors.append((row, line, typed, str(messages_[0])))
         status = 400
     return render(
         request,

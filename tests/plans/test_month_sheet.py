@@ -157,7 +157,10 @@ def test_rows_in_error_get_the_web_forms_messages_and_nothing_is_kept(staff, pla
     )
     preview = upload(staff, plan_2024, 4, abonement, book)
     assert preview.status_code == 400
-    errors = {row.indicator: message for row, _typed, message in preview.context["errors"]}
+    errors = {row.indicator: message for row, _line, _typed, message in preview.context["errors"]}
+    sheet = book.active
+    lines = {row.indicator: line for row, line, _typed, _message in preview.context["errors"]}
+    assert lines[visitors] == line_of(sheet, visitors.pk)
     assert errors == {
         visitors: "Son manfiy bo‘lishi mumkin emas.",
         loans: "Butun son kiriting, kasr qismisiz.",
