@@ -138,8 +138,9 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
                 form.is_valid()
                 status = 409
             except UnlikelyValues as found:
+                # Refused as a row in error is (400): nothing saved until the person confirms.
                 unlikely = found.unlikely
-                status = 409
+                status = 400
             else:
                 _say_saved(request, result.changes)
                 return redirect(request.path)

@@ -373,6 +373,8 @@ def save_month(client, url: str) -> Callable[[bool], tuple[float, int]]:
             data[name] = value
             if name.startswith("value-"):
                 data[name] = str(round_[0] % 50 + 1)
+                # Confirmed, should the value be unlikely for its row (plans.unlikely).
+                data["sure-" + name.removeprefix("value-")] = data[name]
         with CaptureQueriesContext(connection) if count else _Nothing() as queries:
             started = time.perf_counter()
             # Encoded as the browser sends the form (not as multipart, django.test.Client's default).

@@ -121,7 +121,7 @@ class TestConfirmation:
         data = row_inputs(staff.get(url).content.decode())
         data[f"value-{visitors.pk}"] = "5114"
         response = staff.post(url, data)
-        assert response.status_code == 409
+        assert response.status_code == 400
         [row] = response.context["unlikely_rows"]
         assert row.indicator == visitors and row.unlikely.value == 5114
         html = response.content.decode()
@@ -147,7 +147,7 @@ class TestConfirmation:
         data = row_inputs(staff.get(url).content.decode())
         data[f"value-{visitors.pk}"] = "6000"
         data[f"sure-{visitors.pk}"] = "5114"
-        assert staff.post(url, data).status_code == 409
+        assert staff.post(url, data).status_code == 400
         assert not Actual.objects.filter(indicator=visitors, month=4).exists()
 
     def test_an_ordinary_value_is_saved_without_a_question(self, staff, plan_2024, abonement, visitors):
