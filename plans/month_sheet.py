@@ -181,6 +181,18 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _whole(value: object) -> int | None:
+    """A whole number as a spreadsheet may have kept it (5, or 5.0 after another program saved
+    the file); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def _cell(row: list[object], column: int) -> object:
     return row[column - 1] if len(row) >= column else None
 
@@ -213,8 +225,12 @@ def read_month_sheet(content: bytes) -> FilledSheet:
     sheet_rows: list[SheetRow] = []
     loaded: list[tuple[int, int | None, str]] = []
     for line, row in enumerate(rows[FIRST_ROW - 1 :], start=FIRST_ROW):
-        pk, loaded_value = _cell(row, ID), _cell(row, LOADED_VALUE)
-        if not isinstance(pk, int) or not (loaded_value is None or isinstance(loaded_value, int)):
+        pk, loaded_value = _whole(_cell(row, ID)), _cell(row, LOADED_VALUE)
+        if loaded_value is not None:
+            loaded_value = _whole(loaded_value)
+            if loaded_value is None:
+                raise _tampered()
+        if pk is None:
             raise _tampered()
         loaded_note = _text(_cell(row, LOADED_NOTE))
         loaded.append((pk, loaded_value, loaded_note))

@@ -380,3 +380,14 @@ class TestQueryCounts:
             response = staff.post(urls(plan_2024, 4, abonement)["sheet-upload"], {"sheet": upload_file})
         assert response.status_code == 200
         assert len(response.context["changes"]) == sheet.max_row - FIRST_ROW + 1
+
+
+def test_ids_kept_as_decimals_by_another_program_still_read(staff, plan_2024, abonement):
+    visitors = indicator(plan_2024, "15")
+    book = fill(download(staff, plan_2024, 4, abonement), {visitors.pk: (12, "")})
+    sheet = book.active
+    for line in range(FIRST_ROW, sheet.max_row + 1):
+        sheet.cell(line, ID).value = float(sheet.cell(line, ID).value)
+    preview = upload(staff, plan_2024, 4, abonement, book)
+    assert preview.status_code == 200
+    assert [(c.row.indicator, c.new_value) for c in preview.context["changes"]] == [(visitors, 12)]
