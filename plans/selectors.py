@@ -464,3 +464,20 @@ def unlikely_values(plan: Plan, month: int, service: Service, values: dict[int, 
         if why is not None:
             found[indicator.pk] = why
     return found
+
+
+def last_year_indicator(indicator: Indicator) -> Indicator | None:
+    """The same indicator in the centre's own plan of the year before (the same item number and
+    label), with its item's deadline, or None. One query; reads `indicator.item.plan`."""
+    plan = indicator.item.plan
+    return (
+        Indicator.objects.filter(
+            item__plan__organization_id=plan.organization_id,
+            item__plan__year=plan.year - 1,
+            item__plan__kind=Plan.Kind.OWN,
+            item__number=indicator.item.number,
+            label=indicator.label,
+        )
+        .select_related("item__deadline")
+        .first()
+    )

@@ -194,3 +194,18 @@ class TestConfirmation:
         assert done.status_code == 302
         record = Actual.history.get(indicator=visitors, month=4)
         assert record.history_change_reason == "unlikely:target:5114:5114"
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_draws_last_years_line(
+    client, demo, plan_2024, plan_2023, abonement, django_assert_num_queries
+):
+    Actual.objects.create(indicator=same(plan_2023, "15"), month=1, service=abonement, value=300)
+    Actual.objects.create(indicator=same(plan_2023, "15"), month=2, service=abonement, value=200)
+    client.force_login(demo.users["direktor"])
+    url = reverse("plans:indicator", kwargs={"indicator": same(plan_2024, "15").pk})
+    # The page's 13 queries (tests/plans/test_dashboard_queries.py), and last year's months.
+    with django_assert_num_queries(14):
+        response = client.get(url)
+    chart = str(response.context["line_chart"])
+    assert 'stroke-dasharray="8 3 2 3"' in chart and "O‘tgan yil" in chart
