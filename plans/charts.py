@@ -27,6 +27,8 @@ ACCENT = "#1f5fa8"
 # Lines told apart by dash as well as colour, the same in the chart and its legend.
 PACE_STROKE = f'stroke="{INK}" stroke-width="2" stroke-dasharray="4 2"'
 TARGET_STROKE = f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="1 3"'
+# Last year's line: thin, dash-dotted, in a colour of its own.
+LAST_YEAR_STROKE = 'stroke="#8a5a9e" stroke-width="1.5" stroke-dasharray="8 3 2 3"'
 
 
 @dataclass(frozen=True)
@@ -230,13 +232,17 @@ class _Frame:
 
 
 def _legend(frame: _Frame, entries: list[tuple[str, str]]) -> list[str]:
-    """Legend entries across the top: (sample markup at origin, text)."""
+    """Legend entries across the top: (sample markup at origin, text); an entry that would pass
+    the right edge starts a second row (leave `frame.top` room for it)."""
     parts = []
-    x = frame.left
+    x, y = frame.left, 8
     for sample, text in entries:
-        parts.append(f'<g transform="translate({x},8)">{sample}</g>')
-        parts.append(_text(x + 26, 18, text, fill=INK))
-        x += 34 + 7 * len(text)
+        wide = 34 + 7 * len(text)
+        if x > frame.left and x + wide - 8 > frame.width:
+            x, y = frame.left, y + 16
+        parts.append(f'<g transform="translate({x},{y})">{sample}</g>')
+        parts.append(_text(x + 26, y + 10, text, fill=INK))
+        x += wide
     return parts
 
 
@@ -295,19 +301,26 @@ def cumulative_line(
     expected: Sequence[int | None],
     target: int | None,
     *,
+    last_year: Sequence[int | None] | None = None,
     width: int = 640,
     height: int = 240,
 ) -> SafeString:
     """Done since January (solid line with dots) against what the pace expects (dashed) and
-    the annual target (dotted, labelled)."""
-    highest = max([*(v or 0 for v in done), *(v or 0 for v in expected), target or 0])
-    frame = _Frame(width, height, top_value=_nice_max(highest * 1.05 if target else highest))
+    the annual target (dotted, labelled); with `last_year`, the same item's line of the year
+    before (dash-dotted, thin)."""
+    last_year = last_year or []
+    highest = max(
+        [*(v or 0 for v in done), *(v or 0 for v in expected), *(v or 0 for v in last_year), target or 0]
+    )
+    # Four legend entries take two rows.
+    frame = _Frame(
+        width, height, top=46 if last_year else 30, top_value=_nice_max(highest * 1.05 if target else highest)
+    )
     body = frame.axes()
     if target is not None:
         y = frame.y(target)
         body.append(
-            f'<line x1="{frame.left}" y1="{y:.1f}" x2="{width - frame.right}" y2="{y:.1f}" '
-            f"{TARGET_STROKE}/>"
+            f'<line x1="{frame.left}" y1="{y:.1f}" x2="{width - frame.right}" y2="{y:.1f}" {TARGET_STROKE}/>'
         )
         body.append(
             _text(
@@ -324,6 +337,13 @@ def cumulative_line(
         body.append(
             '<polyline fill="none" stroke="#888" stroke-width="2" stroke-dasharray="6 3" points="'
             + " ".join(f"{x:.1f},{y:.1f}" for x, y in expected_points)
+            + '"/>'
+        )
+    last_year_points = [(frame.x(m), frame.y(v)) for m, v in enumerate(last_year, start=1) if v is not None]
+    if last_year_points:
+        body.append(
+            f'<polyline fill="none" {LAST_YEAR_STROKE} points="'
+            + " ".join(f"{x:.1f},{y:.1f}" for x, y in last_year_points)
             + '"/>'
         )
     done_points = [(m, frame.x(m), frame.y(v), v) for m, v in enumerate(done, start=1) if v is not None]
@@ -353,6 +373,13 @@ def cumulative_line(
             (
                 f'<line x1="0" y1="6" x2="20" y2="6" {TARGET_STROKE}/>',
                 _("Annual target"),
+            )
+        )
+    if last_year_points:
+        legend.append(
+            (
+                f'<line x1="0" y1="6" x2="20" y2="6" {LAST_YEAR_STROKE}/>',
+                _("Last year"),
             )
         )
     body += _legend(frame, legend)

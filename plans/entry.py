@@ -9,7 +9,7 @@ The entry pages' reads are in plans.selectors.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,7 +23,8 @@ from services.models import Service
 from .figures import plan_indicators
 from .locks import manager_may_decide, quarter_months
 from .models import Actual, MonthCompletion, MonthEvent, MonthLock, Plan
-from .selectors import month_state_of, person_name
+from .selectors import month_state_of, person_name, unlikely_values
+from .unlikely import Unlikely
 
 # Stored in English and shown translated (MonthEvent.reason_display), like any reason typed in.
 REPORT_SUBMITTED = gettext_noop("Quarterly report submitted")
@@ -212,6 +213,15 @@ class EntryConflict(Exception):
         self.conflicts = conflicts
 
 
+class UnlikelyValues(Exception):
+    """Values far outside the indicators' usual months (plans.unlikely), not confirmed: nothing
+    was saved. `unlikely` says why, by indicator id."""
+
+    def __init__(self, unlikely: dict[int, Unlikely]):
+        super().__init__(f"{len(unlikely)} unlikely values to confirm")
+        self.unlikely = unlikely
+
+
 @dataclass(frozen=True)
 class SaveResult:
     created: int = 0
@@ -235,12 +245,16 @@ def do_save_month(
     entries: Sequence[SubmittedRow],
     *,
     acting_user: AbstractBaseUser,
+    confirmed_unlikely: Mapping[int, int] | None = None,
 ) -> SaveResult:
     """Save a service's month in one go: create, correct and clear its figures, with their history.
 
     Only rows the person changed are written. A row someone else changed since the page was
     loaded is a conflict: nothing at all is saved and the conflicts are raised. An empty value
-    where a figure was saved deletes that figure (0 is a figure: "nothing was done").
+    where a figure was saved deletes that figure (0 is a figure: "nothing was done"). A new value
+    that is unlikely (plans.unlikely) is saved only if `confirmed_unlikely` holds it (indicator id
+    → the value confirmed); otherwise nothing is saved and UnlikelyValues is raised. A confirmed
+    one is recorded in its history row's change reason.
     """
     _lock_plan(plan)
     if not month_state_of(plan, month).is_open:
@@ -263,11 +277,15 @@ def do_save_month(
     to_update: list[Actual] = []
     to_delete: list[Actual] = []
     conflicts: list[Conflict] = []
+    # The values that change (a note corrected alone leaves its value as it was accepted).
+    new_values: dict[int, int] = {}
     for entry in changed:
         actual = current.get(entry.indicator_id)
         now_value, now_note = (actual.value, actual.note) if actual else (None, "")
         if (now_value, now_note) == (entry.value, entry.note):
             continue  # already as wanted, whoever saved it
+        if entry.value is not None and entry.value != now_value:
+            new_values[entry.indicator_id] = entry.value
         if (now_value, now_note) != (entry.loaded_value, entry.loaded_note):
             conflicts.append(
                 Conflict(
@@ -303,12 +321,21 @@ def do_save_month(
             to_update.append(actual)
     if conflicts:
         raise EntryConflict(conflicts)
+    found = unlikely_values(plan, month, service, new_values)
+    confirmed = confirmed_unlikely or {}
+    unconfirmed = {pk: why for pk, why in found.items() if confirmed.get(pk) != new_values[pk]}
+    if unconfirmed:
+        raise UnlikelyValues(unconfirmed)
     if to_create:
         bulk_create_with_history(to_create, Actual, default_user=acting_user, default_date=now)
     if to_update:
         _update_with_history(to_update, acting_user=acting_user, when=now)
     if to_delete:
         _delete_with_history(to_delete, acting_user=acting_user, when=now)
+    for indicator_id, why in found.items():
+        Actual.history.filter(
+            indicator_id=indicator_id, month=month, service=service, history_date=now
+        ).update(history_change_reason=why.record)
     return SaveResult(created=len(to_create), updated=len(to_update), deleted=len(to_delete))
 
 

@@ -161,6 +161,16 @@ class MonthEntryForm(forms.Form):
                 )
         return cleaned
 
+    def confirmed_unlikely(self) -> dict[int, int]:
+        """The unlikely values (plans.unlikely) the person confirmed, by indicator id: the box
+        beside such a row holds the value it confirms, so a value changed after is asked again."""
+        confirmed = {}
+        for row in self.rows:
+            raw = str((self.data or {}).get(f"sure-{row.indicator_id}", ""))
+            if raw.isdigit() and len(raw) <= 9:
+                confirmed[row.indicator_id] = int(raw)
+        return confirmed
+
     def entries(self) -> list[SubmittedRow]:
         data = self.cleaned_data
         return [

@@ -17,6 +17,7 @@ from .deadlines import roman
 from .figures import Figures, ParentTotals, indicator_figures, parent_totals, plan_indicators
 from .locks import Decision, MonthState, lock_date, month_state, quarter_months
 from .models import Actual, Indicator, MonthCompletion, MonthLock, Plan, PlanItem, Section
+from .unlikely import Unlikely, from_record, unlikely
 
 
 def month_states(plan: Plan) -> dict[int, MonthState]:
@@ -191,6 +192,10 @@ class EntryPageRow:
     # Set on the first row of a section, and on the first sub-item of a parent item.
     section: Section | None = None
     parent: ParentTotals | None = None
+    # The service's figure for the same month of the year before (last_year_actuals).
+    last_year: int | None = None
+    # Set when a save asked to confirm the row's value (plans.unlikely).
+    unlikely: Unlikely | None = None
 
     @property
     def indicator(self) -> Indicator:
@@ -230,7 +235,8 @@ def month_completion(plan: Plan, month: int, service: Service) -> MonthCompletio
 
 
 def entry_rows(plan: Plan, month: int, service: Service) -> list[EntryPageRow]:
-    """The rows of a service's month, in the plan's order, in a fixed number of queries (five).
+    """The rows of a service's month, in the plan's order, in a fixed number of queries (six),
+    each with the service's figure for the same month of last year.
 
     Figures are read for the whole plan so that a parent item's total counts every sub-item,
     including those of other services."""
@@ -238,15 +244,23 @@ def entry_rows(plan: Plan, month: int, service: Service) -> list[EntryPageRow]:
     parents = parent_totals(figures)
     own = {
         actual.indicator_id: actual
-        for actual in Actual.objects.filter(indicator__item__plan=plan, month=month, service=service)
+        for actual in Actual.objects.filter(
+            indicator__item__plan=plan, month=month, service=service
+        ).select_related("entered_by")
     }
+    last_year = last_year_actuals(plan, service, month=month)
     rows: list[EntryPageRow] = []
     section_id = item_id = parent_id = None
     for figure in figures:
         item = figure.item
         if not item.is_answered_by(service):
             continue
-        row = EntryPageRow(figures=figure, own=own.get(figure.indicator.pk), first_of_item=item.pk != item_id)
+        row = EntryPageRow(
+            figures=figure,
+            own=own.get(figure.indicator.pk),
+            first_of_item=item.pk != item_id,
+            last_year=last_year.get((item.number, figure.indicator.label), {}).get(month),
+        )
         if item.section_id != section_id:
             row.section = item.section
             parent_id = None
@@ -352,6 +366,8 @@ class Change:
     old_value: int | None
     new_value: int | None
     note: str
+    # Set when the value was unlikely and the person confirmed it (plans.unlikely).
+    confirmed_unlikely: Unlikely | None = None
 
     @property
     def action(self) -> str:
@@ -390,8 +406,78 @@ def indicator_history(indicator: Indicator, services: Sequence[Service] | None =
                 old_value=previous.get(key),
                 new_value=new_value,
                 note="" if record.history_type == "-" else record.note,
+                confirmed_unlikely=from_record(record.history_change_reason or ""),
             )
         )
         previous[key] = new_value
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes
+
+
+SameItem = tuple[str, str]
+
+
+def last_year_actuals(
+    plan: Plan, service: Service, *, month: int | None = None
+) -> dict[SameItem, dict[int, int]]:
+    """The service's figures in the centre's own plan of the year before (of `month` only, if
+    given), by the item's number and the indicator's label (what makes it the same item from one
+    year to the next), then by month. One query; empty when there was no plan."""
+    actuals = Actual.objects.filter(
+        indicator__item__plan__organization_id=plan.organization_id,
+        indicator__item__plan__year=plan.year - 1,
+        indicator__item__plan__kind=Plan.Kind.OWN,
+        service=service,
+    )
+    if month is not None:
+        actuals = actuals.filter(month=month)
+    result: dict[SameItem, dict[int, int]] = {}
+    for number, label, in_month, value in actuals.values_list(
+        "indicator__item__number", "indicator__label", "month", "value"
+    ):
+        result.setdefault((number, label), {})[in_month] = value
+    return result
+
+
+def unlikely_values(plan: Plan, month: int, service: Service, values: dict[int, int]) -> dict[int, Unlikely]:
+    """Which of the values to be saved for the service's month (by indicator id) are unlikely
+    (plans.unlikely), compared with the service's other months of this year and last year's
+    months of the same item. Three queries; none without values."""
+    if not values:
+        return {}
+    indicators = Indicator.objects.filter(pk__in=list(values)).select_related("item__deadline")
+    known: dict[int, list[int]] = {pk: [] for pk in values}
+    this_year = Actual.objects.filter(indicator_id__in=list(values), service=service).exclude(month=month)
+    for indicator_id, value in this_year.values_list("indicator_id", "value"):
+        known[indicator_id].append(value)
+    last_year = last_year_actuals(plan, service)
+    found = {}
+    for indicator in indicators:
+        same_item = last_year.get((indicator.item.number, indicator.label), {})
+        months = known[indicator.pk] + list(same_item.values())
+        why = unlikely(
+            values[indicator.pk],
+            known_months=months,
+            annual_target=indicator.annual_target,
+            window=indicator.item.deadline.window,
+        )
+        if why is not None:
+            found[indicator.pk] = why
+    return found
+
+
+def last_year_indicator(indicator: Indicator) -> Indicator | None:
+    """The same indicator in the centre's own plan of the year before (the same item number and
+    label), with its item's deadline, or None. One query; reads `indicator.item.plan`."""
+    plan = indicator.item.plan
+    return (
+        Indicator.objects.filter(
+            item__plan__organization_id=plan.organization_id,
+            item__plan__year=plan.year - 1,
+            item__plan__kind=Plan.Kind.OWN,
+            item__number=indicator.item.number,
+            label=indicator.label,
+        )
+        .select_related("item__deadline")
+        .first()
+    )

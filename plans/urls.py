@@ -3,13 +3,24 @@ the region's template sent to its districts, the plan from and as a Word file.""
 
 from django.urls import path
 
-from .views import dashboards, entry, regional, template_send, word_import
+from .views import dashboards, entry, month_sheet, regional, template_send, word_import
 
 app_name = "plans"
 
 urlpatterns = [
     path("entry/<int:year>/<int:month>/<int:service>/", entry.entry, name="entry"),
     path("entry/<int:year>/<int:month>/<int:service>/complete/", entry.complete, name="entry-complete"),
+    path("entry/<int:year>/<int:month>/<int:service>/sheet/", month_sheet.download, name="entry-sheet"),
+    path(
+        "entry/<int:year>/<int:month>/<int:service>/sheet/upload/",
+        month_sheet.upload,
+        name="entry-sheet-upload",
+    ),
+    path(
+        "entry/<int:year>/<int:month>/<int:service>/sheet/confirm/",
+        month_sheet.confirm,
+        name="entry-sheet-confirm",
+    ),
     path("entry/<int:year>/<int:month>/", entry.overview, name="entry-overview"),
     path("entry/<int:year>/<int:month>/lock/", entry.month_lock, name="entry-month-lock"),
     path("entry/history/<int:indicator>/", entry.history, name="entry-history"),

@@ -19,7 +19,7 @@ from ..dashboards import HEADLINE, Dashboard, build_dashboard, centre_plans, def
 from ..figures import indicator_figures, monthly_series
 from ..models import Actual, Indicator, Plan
 from ..pacing import Status
-from ..selectors import indicator_history, returned_quarters
+from ..selectors import indicator_history, last_year_indicator, returned_quarters
 
 
 def _status(value: str | None) -> Status | None:
@@ -172,6 +172,9 @@ def _indicator_content(indicator_obj: Indicator, month: int, services: list[Serv
     # Months after the one shown are left out of the charts, as not reached yet.
     shown_done = [value if number <= month else None for number, value in enumerate(series.done, start=1)]
     cumulative = [value if number <= month else None for number, value in enumerate(since_january, start=1)]
+    # The same item's line of the year before, for the whole centre (two queries; one without).
+    previous = last_year_indicator(indicator_obj)
+    last_year = monthly_series(previous).to_date if previous is not None else None
     entries = Actual.objects.filter(indicator=indicator_obj).select_related("service", "entered_by")
     if services is not None:
         entries = entries.filter(service__in=services)
@@ -204,5 +207,7 @@ def _indicator_content(indicator_obj: Indicator, month: int, services: list[Serv
         "may_see_centre": services is None,
         "services": list(indicator_obj.item.services.all()),
         "bars_chart": charts.monthly_bars(shown_done, pace),
-        "line_chart": charts.cumulative_line(cumulative, series.expected, indicator_obj.annual_target),
+        "line_chart": charts.cumulative_line(
+            cumulative, series.expected, indicator_obj.annual_target, last_year=last_year
+        ),
     }

@@ -30,6 +30,7 @@ from ..entry import (
     MonthClosed,
     MonthSealed,
     NotOnPage,
+    UnlikelyValues,
     do_close_month,
     do_complete_month,
     do_reopen_month,
@@ -101,6 +102,7 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
     may_enter = access.can_enter(service_obj)
     status = 200
     conflicts: dict[int, Conflict] = {}
+    unlikely = {}
     form = None
     if request.method == "POST":
         if not may_enter:
@@ -116,7 +118,14 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
             status = 400
         else:
             try:
-                result = do_save_month(plan, month, service_obj, form.entries(), acting_user=request.user)
+                result = do_save_month(
+                    plan,
+                    month,
+                    service_obj,
+                    form.entries(),
+                    acting_user=request.user,
+                    confirmed_unlikely=form.confirmed_unlikely(),
+                )
             except MonthClosed:
                 return _refuse(
                     request, _("This month was closed while you were entering. Nothing was saved.")
@@ -128,12 +137,18 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
                 form = MonthEntryForm(with_current_values(request.POST, conflict.conflicts), rows=form_rows)
                 form.is_valid()
                 status = 409
+            except UnlikelyValues as found:
+                # Refused as a row in error is (400): nothing saved until the person confirms.
+                unlikely = found.unlikely
+                status = 400
             else:
                 _say_saved(request, result.changes)
                 return redirect(request.path)
     rows = entry_rows(plan, month, service_obj)
     if form is None:
         form = MonthEntryForm(rows=[row.form_row for row in rows])
+    for row in rows:
+        row.unlikely = unlikely.get(row.indicator.pk)
     completion = month_completion(plan, month, service_obj)
     page_rows = [(row, form.row_fields(row.indicator.pk), conflicts.get(row.indicator.pk)) for row in rows]
     return render(
@@ -153,6 +168,7 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
             "rows": page_rows,
             "conflicts": bool(conflicts),
             "refused_rows": _refused_rows(page_rows),
+            "unlikely_rows": [row for row in rows if row.unlikely],
             "empty_count": sum(1 for row in rows if row.is_empty),
             "completion": completion,
             "may_complete": access.can_complete(service_obj) and state.is_open,

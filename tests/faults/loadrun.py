@@ -376,6 +376,8 @@ def run_load(
             for indicator in chosen:
                 writes[indicator] = unique_value()
                 form[f"value-{indicator}"] = str(writes[indicator])
+                # Ever-growing values are unlikely ones (plans.unlikely): confirmed, as a person would.
+                form[f"sure-{indicator}"] = str(writes[indicator])
             try:
                 response = browser.post(path, form)
             except (OSError, http.client.HTTPException) as error:

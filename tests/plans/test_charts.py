@@ -129,3 +129,14 @@ def test_weasyprint_draws_the_charts_with_their_text():
     assert "480" in text
     assert "5114" in text
     assert f"{Status.BEHIND.label}: 15" in text
+
+
+def test_cumulative_line_draws_last_years_line_and_names_it():
+    last_year = [10 * m for m in range(1, 13)]
+    root = parse(charts.cumulative_line(CUMULATIVE, EXPECTED, 5114, last_year=last_year))
+    [line] = [p for p in root.iter(f"{SVG}polyline") if p.get("stroke-dasharray") == "8 3 2 3"]
+    assert len(line.get("points").split()) == 12
+    assert "O‘tgan yil" in texts(root)
+    without = parse(charts.cumulative_line(CUMULATIVE, EXPECTED, 5114))
+    assert not [p for p in without.iter(f"{SVG}polyline") if p.get("stroke-dasharray") == "8 3 2 3"]
+    assert "O‘tgan yil" not in texts(without)
