@@ -191,6 +191,8 @@ class EntryPageRow:
     # Set on the first row of a section, and on the first sub-item of a parent item.
     section: Section | None = None
     parent: ParentTotals | None = None
+    # How many evidence files the service's figure has; the page sets it (evidence.selectors).
+    evidence_count: int = 0
 
     @property
     def indicator(self) -> Indicator:

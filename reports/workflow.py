@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from akm_plan.text import NUL, NUL_MESSAGE, clean_text
+from evidence.actions import freeze_for_version
 from notices import events as notices
 from plans.clock import today
 from plans.entry import do_close_quarter, do_return_quarter, do_seal_quarter, do_unseal_quarter
@@ -144,6 +145,8 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
         submitted_at=now,
         submitted_on=on,
     )
+    # The version keeps the list of the quarter's evidence files, which can no longer be removed.
+    freeze_for_version(version, plan, quarter)
     report.state = rules.state_after(report.state, rules.Move.SUBMIT)
     if report.first_submitted_on is None:
         report.first_submitted_on = on
