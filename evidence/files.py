@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 import pillow_heif
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 from pypdf import PdfReader
 
 from akm_plan.text import clean_text
@@ -166,7 +167,7 @@ def _photo(name: str, content: bytes, announced: str) -> Stored:
             width, height = image.size
             if width * height > settings.EVIDENCE_MAX_PIXELS:
                 raise Refused(_bomb_message(shown))
-            image.load()
+            _load_whole(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise Refused(_bomb_message(shown)) from error
         except Refused:
@@ -197,6 +198,22 @@ def _photo(name: str, content: bytes, announced: str) -> Stored:
         extension=extension,
         thumbnail=small.getvalue(),
     )
+
+
+# WeasyPrint, once imported, lets Pillow load truncated images for the whole process (it would
+# rather draw half a picture than fail a PDF); a photo that did not arrive whole is refused here,
+# so the setting is held off while one is decoded.
+_TRUNCATED = threading.Lock()
+
+
+def _load_whole(image: Image.Image) -> None:
+    with _TRUNCATED:
+        allowed = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = allowed
 
 
 def _drawn_again(image: Image.Image, output: str) -> Image.Image:

@@ -3,12 +3,19 @@
 import io
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from evidence.files import Refused, clean_name, inspect
 from evidence.models import Kind
 
 from . import samples
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize("format", ["JPEG", "PNG", "WEBP", "HEIF"])

@@ -13,11 +13,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from evidence.actions import do_add_files
 from notices.models import Notice
 from plans.models import Indicator
 from reports.tables import build_table
 from reports.workflow import do_save_notes, do_submit
 from tests.deploy.csp import csp_violations
+from tests.evidence import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +68,10 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "reports:accept":                   (LOGIN,     405,       405,       405,       405,       405),
     "reports:return":                   (LOGIN,     405,       405,       405,       405,       405),
     "reports:withdraw_acceptance":      (LOGIN,     405,       405,       405,       405,       405),
+    "evidence:figure":                  (LOGIN,     200,       200,       200,       200,       403),
+    "evidence:file":                    (LOGIN,     200,       200,       200,       200,       403),
+    "evidence:thumbnail":               (LOGIN,     200,       200,       200,       200,       403),
+    "evidence:remove":                  (LOGIN,     405,       405,       405,       405,       405),
     "notices:list":                     (LOGIN,     200,       200,       200,       200,       200),
     "notices:read-all":                 (LOGIN,     405,       405,       405,       405,       405),
     "notices:open":                     (LOGIN,     405,       405,       405,       405,       405),
@@ -96,6 +102,8 @@ CSRF_SAMPLE = [
     "plans:entry-month-lock",
     "reports:submit",
     "reports:withdraw_acceptance",
+    "evidence:figure",
+    "evidence:remove",
     "notices:open",
     "notices:profile",
 ]
@@ -124,7 +132,8 @@ def project_routes(patterns=None, prefix: str = "", namespace: str = "") -> Iter
 @pytest.fixture
 def arguments(demo) -> dict[str, int]:
     """A value for every URL argument, from the demo: an open month (April 2024) of the lending
-    service, one of its indicators, and the plan's first quarter with a version sent to the region."""
+    service, one of its indicators with a photo for the month, and the plan's first quarter with a
+    version sent to the region."""
     abonement = demo.service("abonement")
     indicators = Indicator.objects.filter(item__plan=demo.plan, item__services=abonement)
     indicator = indicators.order_by("pk").first()
@@ -133,6 +142,7 @@ def arguments(demo) -> dict[str, int]:
     notes = {row.indicator_id: "Sabab: kech keldi" for row in table.missing_notes()}
     do_save_notes(demo.plan, 1, notes, acting_user=manager)
     version = do_submit(demo.plan, 1, acting_user=manager)
+    photo = do_add_files(indicator, 4, abonement, [("tadbir.jpg", samples.photo())], acting_user=manager)[0]
     return {
         "year": 2024,
         "month": 4,
@@ -141,6 +151,7 @@ def arguments(demo) -> dict[str, int]:
         "plan_id": demo.plan.pk,
         "quarter": 1,
         "number": version.number,
+        "file": photo.pk,
         # The region's reviewer was told the report came (its only notice so far).
         "notice": Notice.objects.get().pk,
     }
@@ -209,6 +220,7 @@ def test_no_url_answers_500_to_out_of_range_arguments(role, demo, arguments):
     """Months, quarters and ids that do not exist are refused (404 or 403), never a server error."""
     client = client_for(role, demo)
     absurd = {**arguments, "month": 13, "quarter": 5, "number": 99, "service": 10**9, "indicator": 10**9}
+    absurd["file"] = 10**9
     absurd["plan_id"] = 10**9
     statuses = {name: client.get(url).status_code for name, url in walked_urls(absurd).items()}
     assert {name: status for name, status in statuses.items() if status >= 500} == {}

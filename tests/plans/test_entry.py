@@ -450,8 +450,8 @@ class TestQueryCounts:
     ):
         self.add_indicators(plan_2024, abonement, extra)
         url = entry_url(plan_2024, 4, abonement)
-        # 13, and the bell's count of unread notices.
-        with django_assert_num_queries(14):
+        # 13, the rows' evidence counts, and the bell's count of unread notices.
+        with django_assert_num_queries(15):
             assert staff.get(url).status_code == 200
 
     @pytest.mark.parametrize("extra", [0, 40])
