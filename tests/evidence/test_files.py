@@ -90,5 +90,5 @@ def test_a_picture_with_more_pixels_than_allowed_is_refused(settings):
 def test_names_lose_folders_and_control_characters():
     assert clean_name("C:\\Users\\x\\Desktop\\foto 1.jpg") == "foto 1.jpg"
     assert clean_name("../../etc/passwd") == "passwd"
-    assert clean_name('a\x07b<c>.pdf') == "ab_c_.pdf"
+    assert clean_name("a\x07b<c>.pdf") == "ab_c_.pdf"
     assert clean_name("") == clean_name("...")

@@ -133,7 +133,9 @@ def samples_docx_type() -> str:
         ("cut.jpg", samples.broken_jpeg(), "damaged or incomplete"),
     ],
 )
-def test_a_bad_file_among_good_ones_is_refused_and_nothing_is_stored(staff, abonement, visitors, name, content, says):
+def test_a_bad_file_among_good_ones_is_refused_and_nothing_is_stored(
+    staff, abonement, visitors, name, content, says
+):
     before = stored_keys()
     response = staff.post(
         figure_url(visitors, 4, abonement),
@@ -149,13 +151,17 @@ def test_a_bad_file_among_good_ones_is_refused_and_nothing_is_stored(staff, abon
 
 def test_the_refusal_is_in_the_persons_language(staff, abonement, visitors):
     staff.cookies["django_language"] = "en"
-    response = staff.post(figure_url(visitors, 4, abonement), {"files": [upload("photo.jpg", samples.executable())]})
+    response = staff.post(
+        figure_url(visitors, 4, abonement), {"files": [upload("photo.jpg", samples.executable())]}
+    )
     assert "photo.jpg: this kind of file is not accepted, whatever its name says" in response.content.decode()
 
 
 def test_a_file_over_the_size_limit_is_refused(staff, settings, abonement, visitors):
     settings.EVIDENCE_MAX_FILE_BYTES = 2000
-    response = staff.post(figure_url(visitors, 4, abonement), {"files": [upload("big.pdf", b"%PDF-" + b"0" * 3000)]})
+    response = staff.post(
+        figure_url(visitors, 4, abonement), {"files": [upload("big.pdf", b"%PDF-" + b"0" * 3000)]}
+    )
     assert response.status_code == 400
     assert not EvidenceFile.objects.exists()
 
@@ -163,7 +169,9 @@ def test_a_file_over_the_size_limit_is_refused(staff, settings, abonement, visit
 def test_no_more_files_than_the_limit_per_figure(staff, settings, abonement, visitors):
     settings.EVIDENCE_MAX_FILES = 3
     url = figure_url(visitors, 4, abonement)
-    assert staff.post(url, {"files": [upload(f"{n}.pdf", samples.pdf()) for n in range(2)]}).status_code == 302
+    assert (
+        staff.post(url, {"files": [upload(f"{n}.pdf", samples.pdf()) for n in range(2)]}).status_code == 302
+    )
     before = stored_keys()
     response = staff.post(url, {"files": [upload(f"{n}.pdf", samples.pdf()) for n in range(2)]})
     assert response.status_code == 400
@@ -173,7 +181,9 @@ def test_no_more_files_than_the_limit_per_figure(staff, settings, abonement, vis
     assert EvidenceFile.objects.count() == 3
 
 
-def test_removing_a_file_deletes_its_bytes_and_is_recorded(staff, abonement, visitors, django_capture_on_commit_callbacks):
+def test_removing_a_file_deletes_its_bytes_and_is_recorded(
+    staff, abonement, visitors, django_capture_on_commit_callbacks
+):
     staff.post(figure_url(visitors, 4, abonement), {"files": [upload("a.jpg", samples.photo())]})
     file = EvidenceFile.objects.get()
     keys = {file.key, file.thumbnail_key}
@@ -183,7 +193,10 @@ def test_removing_a_file_deletes_its_bytes_and_is_recorded(staff, abonement, vis
     assert response.status_code == 302
     assert not EvidenceFile.objects.exists()
     assert not keys & stored_keys()
-    assert list(EvidenceEvent.objects.values_list("action", "name")) == [("added", "a.jpg"), ("removed", "a.jpg")]
+    assert list(EvidenceEvent.objects.values_list("action", "name")) == [
+        ("added", "a.jpg"),
+        ("removed", "a.jpg"),
+    ]
     assert "a.jpg" in staff.get(figure_url(visitors, 4, abonement)).content.decode()  # in the history
 
 
@@ -191,7 +204,9 @@ def test_a_closed_month_takes_no_files(staff, abonement, visitors):
     # March: its report not sent, but the page of a month not open for entry refuses uploads.
     from plans.entry import do_close_month
 
-    do_close_month(visitors.item.plan, 3, acting_user=visitors.item.plan.organization.memberships.first().user)
+    do_close_month(
+        visitors.item.plan, 3, acting_user=visitors.item.plan.organization.memberships.first().user
+    )
     response = staff.post(figure_url(visitors, 3, abonement), {"files": [upload("a.jpg", samples.photo())]})
     assert response.status_code == 400
     assert not EvidenceFile.objects.exists()
@@ -202,7 +217,9 @@ def test_a_sent_versions_files_cannot_be_removed_even_when_the_report_is_returne
     march = do_add_files(visitors, 3, abonement, [("mart.jpg", samples.photo())], acting_user=staff_user)[0]
     note_everything_behind(demo.plan, 1, manager)
     version = do_submit(demo.plan, 1, acting_user=manager)
-    assert list(SentEvidence.objects.filter(version=version).values_list("name", "month")) == [("mart.jpg", 3)]
+    assert list(SentEvidence.objects.filter(version=version).values_list("name", "month")) == [
+        ("mart.jpg", 3)
+    ]
     do_return(Report.objects.get(plan=demo.plan, quarter=1), acting_user=reviewer, comment="Tuzating")
     # The months are open again: a new file can be added and removed, the sent one cannot.
     extra = do_add_files(visitors, 3, abonement, [("yangi.pdf", samples.pdf())], acting_user=staff_user)[0]
@@ -236,23 +253,31 @@ def test_who_may_read_and_who_may_add(demo, abonement, visitors):
         assert client.get(url).status_code == reads, user
         assert client.get(reverse("evidence:file", args=[file.pk])).status_code == reads, user
         assert client.post(url, {"files": [upload("b.pdf", samples.pdf())]}).status_code == adds, user
-        assert client.post(reverse("evidence:remove", args=[file.pk])).status_code in (302 if adds == 302 else 403,)
+        assert client.post(reverse("evidence:remove", args=[file.pk])).status_code in (
+            302 if adds == 302 else 403,
+        )
         if adds == 302:  # put it back for the next person
             file = do_add_files(visitors, 4, abonement, [("a.pdf", samples.pdf())], acting_user=user)[0]
     assert Client().get(reverse("evidence:file", args=[file.pk])).status_code == 302  # to the login
 
 
 def test_an_indicator_of_another_service_has_no_files_page(staff, demo, abonement):
-    foreign = Indicator.objects.filter(item__plan=demo.plan, item__all_services=False).exclude(
-        item__services=abonement
-    ).first()
+    foreign = (
+        Indicator.objects.filter(item__plan=demo.plan, item__all_services=False)
+        .exclude(item__services=abonement)
+        .first()
+    )
     assert staff.get(figure_url(foreign, 4, abonement)).status_code == 404
     assert staff.get(reverse("evidence:figure", args=[foreign.pk, 13, abonement.pk])).status_code == 404
 
 
 def test_the_entry_page_counts_each_rows_files(staff, demo, abonement, visitors):
     do_add_files(
-        visitors, 4, abonement, [("a.pdf", samples.pdf()), ("b.pdf", samples.pdf())], acting_user=demo.users["direktor"]
+        visitors,
+        4,
+        abonement,
+        [("a.pdf", samples.pdf()), ("b.pdf", samples.pdf())],
+        acting_user=demo.users["direktor"],
     )
     page = staff.get(reverse("plans:entry", args=[2024, 4, abonement.pk])).content.decode()
     link = figure_url(visitors, 4, abonement)
