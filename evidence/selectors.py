@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, Min
 
+from plans.locks import quarter_months
 from plans.models import Indicator, Plan
+from reports.models import ReportVersion
 from services.models import Service
 
-from .models import EvidenceEvent, EvidenceFile
+from .models import EvidenceEvent, EvidenceFile, Kind, SentEvidence
 
 
 def evidence_counts(plan: Plan, month: int, service: Service) -> dict[int, int]:
@@ -40,3 +45,64 @@ def figure_events(indicator: Indicator, month: int, service: Service) -> list[Ev
         .select_related("acting_user")
         .order_by("-created_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """A file as a report lists it."""
+
+    number: str
+    indicator: str
+    month: int
+    service: str
+    name: str
+    kind: str
+    size: int
+    uploaded_at: datetime.datetime
+
+
+def _indicator_name(indicator: Indicator) -> str:
+    return f"{indicator.item.title} · {indicator.label}" if indicator.label else indicator.item.title
+
+
+_ORDER = ("indicator__item__section__order", "indicator__item__order", "indicator__order", "month", "pk")
+
+
+def quarter_evidence(plan: Plan, quarter: int) -> list[EvidenceLine]:
+    """The files of the quarter's months as they stand, in the plan's order. One query."""
+    files = (
+        EvidenceFile.objects.filter(indicator__item__plan=plan, month__in=list(quarter_months(quarter)))
+        .select_related("indicator__item", "service")
+        .order_by(*_ORDER)
+    )
+    return [
+        EvidenceLine(
+            number=file.indicator.item.number,
+            indicator=_indicator_name(file.indicator),
+            month=file.month,
+            service=file.service.name,
+            name=file.name,
+            kind=file.get_kind_display(),
+            size=file.size,
+            uploaded_at=file.uploaded_at,
+        )
+        for file in files
+    ]
+
+
+def version_evidence(version: ReportVersion) -> list[EvidenceLine]:
+    """The files a version was sent with, as they were listed then. One query."""
+    sent = SentEvidence.objects.filter(version=version).select_related("indicator__item").order_by("pk")
+    return [
+        EvidenceLine(
+            number=line.indicator.item.number,
+            indicator=_indicator_name(line.indicator),
+            month=line.month,
+            service=line.service_name,
+            name=line.name,
+            kind=str(Kind(line.kind).label),
+            size=line.size,
+            uploaded_at=line.uploaded_at,
+        )
+        for line in sent
+    ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from akm_plan.params import int_param, parse_int
+from evidence.selectors import quarter_evidence, version_evidence
 from plans.clock import today
 from plans.locks import quarter_months
 from plans.models import Plan
@@ -146,7 +147,10 @@ def report_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespons
     table, version = current_table(plan, quarter)
     on = today() if version is None else version.submitted_on
     number = version.number if version else None
-    return _download(render_xlsx(table, on=on), XLSX, _filename(plan, table, "xlsx", number))
+    evidence = quarter_evidence(plan, quarter) if version is None else version_evidence(version)
+    return _download(
+        render_xlsx(table, on=on, evidence=evidence), XLSX, _filename(plan, table, "xlsx", number)
+    )
 
 
 @login_required
@@ -167,7 +171,7 @@ def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
         ReportVersion.objects.defer("pdf"), report__plan=plan, report__quarter=quarter, number=number
     )
     table = version_table(version)
-    content = render_xlsx(table, on=version.submitted_on)
+    content = render_xlsx(table, on=version.submitted_on, evidence=version_evidence(version))
     return _download(content, XLSX, _filename(plan, table, "xlsx", number))
 
 
