@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Min
@@ -45,6 +46,15 @@ def figure_events(indicator: Indicator, month: int, service: Service) -> list[Ev
         .select_related("acting_user")
         .order_by("-created_at", "-pk")
     )
+
+
+def indicator_events(indicator: Indicator, services: Sequence[Service] | None = None) -> list[EvidenceEvent]:
+    """Every file added to or removed from the indicator's figures (of the given services; None:
+    all), newest first: the files' part of the indicator's history. One query."""
+    events = EvidenceEvent.objects.filter(indicator=indicator)
+    if services is not None:
+        events = events.filter(service__in=list(services))
+    return list(events.select_related("acting_user", "service").order_by("-created_at", "-pk"))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from akm_plan.params import int_param
-from evidence.selectors import evidence_counts
+from evidence.selectors import evidence_counts, indicator_events
 from services.access import Access, access_for
 from services.models import Organization, Service
 
@@ -391,6 +391,7 @@ def history(request: HttpRequest, indicator: int) -> HttpResponse:
             "plan": plan,
             "indicator": indicator_obj,
             "changes": indicator_history(indicator_obj, services),
+            "file_events": indicator_events(indicator_obj, services),
             "back": _back_to_entry(request, plan),
         },
     )

@@ -294,3 +294,17 @@ def test_the_files_page_makes_a_fixed_number_of_queries(
     assert PlanItem.objects.exists()
     with django_assert_num_queries(10):
         assert staff.get(figure_url(visitors, 4, abonement)).status_code == 200
+
+
+def test_the_indicators_history_names_the_files_added_and_removed(staff, demo, abonement, visitors):
+    added = do_add_files(
+        visitors, 4, abonement, [("akt.pdf", samples.pdf())], acting_user=demo.users["direktor"]
+    )
+    do_remove_file(added[0], acting_user=demo.users["xodim-abonement"])
+    do_add_files(
+        visitors, 4, abonement, [("rasm.png", samples.photo("PNG"))], acting_user=demo.users["direktor"]
+    )
+    page = staff.get(reverse("plans:entry-history", args=[visitors.pk])).content.decode()
+    assert "Fayl qo‘shildi: akt.pdf" in page
+    assert "Fayl o‘chirildi: akt.pdf" in page
+    assert f'href="{figure_url(visitors, 4, abonement)}">rasm.png' in page
