@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Min
+from django.utils.dates import MONTHS
 
 from plans.locks import quarter_months
 from plans.models import Indicator, Plan
@@ -46,6 +47,34 @@ def figure_events(indicator: Indicator, month: int, service: Service) -> list[Ev
         .select_related("acting_user")
         .order_by("-created_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class FigureFiles:
+    """A figure of an indicator (a service's month) with how many files it has."""
+
+    month: int
+    service_id: int
+    service_name: str
+    count: int
+
+    @property
+    def month_name(self) -> str:
+        return str(MONTHS[self.month])
+
+
+def indicator_files(indicator: Indicator, services: Sequence[Service] | None = None) -> list[FigureFiles]:
+    """The indicator's figures that have files (of the given services; None: all), by month. One
+    query."""
+    files = EvidenceFile.objects.filter(indicator=indicator)
+    if services is not None:
+        files = files.filter(service__in=list(services))
+    counts = (
+        files.values("month", "service_id", "service__name")
+        .annotate(count=Count("pk"))
+        .order_by("month", "service__order", "service_id")
+    )
+    return [FigureFiles(c["month"], c["service_id"], c["service__name"], c["count"]) for c in counts]
 
 
 def indicator_events(indicator: Indicator, services: Sequence[Service] | None = None) -> list[EvidenceEvent]:

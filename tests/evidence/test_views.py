@@ -308,3 +308,18 @@ def test_the_indicators_history_names_the_files_added_and_removed(staff, demo, a
     assert "Fayl qo‘shildi: akt.pdf" in page
     assert "Fayl o‘chirildi: akt.pdf" in page
     assert f'href="{figure_url(visitors, 4, abonement)}">rasm.png' in page
+
+
+def test_the_indicator_page_lists_the_figures_files_and_where_to_attach_more(
+    staff, demo, abonement, visitors
+):
+    do_add_files(visitors, 4, abonement, [("akt.pdf", samples.pdf())], acting_user=demo.users["direktor"])
+    page = staff.get(reverse("plans:indicator", args=[visitors.pk]), {"month": 4}).content.decode()
+    link = figure_url(visitors, 4, abonement)
+    assert f'<a href="{link}">Aprel · {abonement.name}: 1 ta fayl</a>' in page
+    assert f'class="attach" href="{link}"' in page
+    # The region's reviewer reads the files, and attaches none.
+    page = (
+        client_of(demo.users["viloyat"]).get(reverse("plans:indicator", args=[visitors.pk])).content.decode()
+    )
+    assert f'<a href="{link}">' in page and 'class="attach"' not in page

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 # manager or reviewer may switch to).
 CENTRE_QUERIES = 15
 SERVICE_QUERIES = 14
-INDICATOR_QUERIES = 12
+INDICATOR_QUERIES = 13
 
 
 @pytest.fixture(params=["printed", "full year"])
