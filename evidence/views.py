@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from plans.models import Indicator
+from plans.models import Indicator, Plan
 from plans.selectors import month_state_of
 from reports.filenames import content_disposition
 from services.access import access_for
@@ -48,7 +48,7 @@ def _figure(request: HttpRequest, indicator: int, month: int, service: int) -> t
     service_obj = get_object_or_404(Service.objects.select_related("organization"), pk=service)
     if not access_for(request).can_read_entries(service_obj):
         raise PermissionDenied
-    if not indicator_obj.item.plan.kind == "own" or not belongs(indicator_obj, service_obj):
+    if indicator_obj.item.plan.kind != Plan.Kind.OWN or not belongs(indicator_obj, service_obj):
         raise Http404
     return indicator_obj, service_obj
 
