@@ -5,7 +5,8 @@ accepted kinds, and then the file must open as that kind:
 - photos (JPEG, PNG, WebP, HEIC) are opened with Pillow, refused above settings.EVIDENCE_MAX_PIXELS
   (a decompression bomb: a small file that unpacks to gigabytes of pixels) or when they do not
   decode whole; they are then drawn again, turned upright, without their metadata (EXIF with the
-  GPS position, XMP, comments), and get a thumbnail. HEIC, which browsers do not show, becomes JPEG;
+  GPS position, XMP, comments; the colour profile stays), and get a thumbnail. HEIC, which
+  browsers do not show, becomes JPEG;
 - a PDF must open with pypdf and have a page;
 - DOCX and XLSX are zip archives: their members must declare at most a bounded unpacked size,
   unpack with correct checksums and hold the parts of a Word document or an Excel workbook;
@@ -185,6 +186,9 @@ def _photo(name: str, content: bytes, announced: str) -> Stored:
     picture = _drawn_again(upright, output)
     stored = io.BytesIO()
     options = {"quality": 88, "optimize": True} if output in ("JPEG", "WEBP") else {"optimize": True}
+    # The colour profile is kept (a phone's wide-gamut colours); it says nothing of where or who.
+    if image.info.get("icc_profile"):
+        options["icc_profile"] = image.info["icc_profile"]
     picture.save(stored, output, **options)
     thumbnail = picture.convert("RGB") if picture.mode != "RGB" else picture.copy()
     thumbnail.thumbnail(THUMBNAIL_SIZE)

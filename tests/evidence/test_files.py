@@ -92,3 +92,17 @@ def test_names_lose_folders_and_control_characters():
     assert clean_name("../../etc/passwd") == "passwd"
     assert clean_name("a\x07b<c>.pdf") == "ab_c_.pdf"
     assert clean_name("") == clean_name("...")
+
+
+def test_the_colour_profile_stays_and_the_picture_is_turned_upright():
+    from PIL import ExifTags, ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    image = Image.new("RGB", (60, 40), "navy")
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # the phone was held upright: turn by 90°
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, icc_profile=profile)
+    stored = Image.open(io.BytesIO(inspect("a.jpg", out.getvalue()).content))
+    assert stored.size == (40, 60)
+    assert stored.info.get("icc_profile") == profile
