@@ -14,6 +14,7 @@ from plans.models import Indicator, Plan
 from reports.models import ReportVersion
 from services.models import Service
 
+from .actions import evidence_storage
 from .models import EvidenceEvent, EvidenceFile, Kind, SentEvidence
 
 
@@ -98,6 +99,12 @@ class EvidenceLine:
     kind: str
     size: int
     uploaded_at: datetime.datetime
+    # A photo's thumbnail (JPEG), read only for the PDF's annex.
+    thumbnail: bytes = b""
+
+    @property
+    def month_name(self) -> str:
+        return str(MONTHS[self.month])
 
 
 def _indicator_name(indicator: Indicator) -> str:
@@ -107,8 +114,9 @@ def _indicator_name(indicator: Indicator) -> str:
 _ORDER = ("indicator__item__section__order", "indicator__item__order", "indicator__order", "month", "pk")
 
 
-def quarter_evidence(plan: Plan, quarter: int) -> list[EvidenceLine]:
-    """The files of the quarter's months as they stand, in the plan's order. One query."""
+def quarter_evidence(plan: Plan, quarter: int, *, thumbnails: bool = False) -> list[EvidenceLine]:
+    """The files of the quarter's months as they stand, in the plan's order. One query; with
+    `thumbnails`, the photos' thumbnails are read from the storage too."""
     files = (
         EvidenceFile.objects.filter(indicator__item__plan=plan, month__in=list(quarter_months(quarter)))
         .select_related("indicator__item", "service")
@@ -124,9 +132,20 @@ def quarter_evidence(plan: Plan, quarter: int) -> list[EvidenceLine]:
             kind=file.get_kind_display(),
             size=file.size,
             uploaded_at=file.uploaded_at,
+            thumbnail=_thumbnail(file.thumbnail_key) if thumbnails else b"",
         )
         for file in files
     ]
+
+
+def _thumbnail(key: str) -> bytes:
+    if not key:
+        return b""
+    try:
+        with evidence_storage().open(key, "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        return b""  # listed without its picture rather than not at all
 
 
 def version_evidence(version: ReportVersion) -> list[EvidenceLine]:

@@ -137,7 +137,10 @@ def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
     table, version = current_table(plan, quarter)
     if version is not None:
         return _download(bytes(version.pdf), PDF, _filename(plan, table, "pdf", version.number))
-    return _download(render_pdf(table, on=today(), draft=True), PDF, _filename(plan, table, "pdf"))
+    evidence = quarter_evidence(plan, quarter, thumbnails=True)
+    return _download(
+        render_pdf(table, on=today(), draft=True, evidence=evidence), PDF, _filename(plan, table, "pdf")
+    )
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from akm_plan.text import NUL, NUL_MESSAGE, clean_text
 from evidence.actions import freeze_for_version
+from evidence.selectors import quarter_evidence
 from notices import events as notices
 from plans.clock import today
 from plans.entry import do_close_quarter, do_return_quarter, do_seal_quarter, do_unseal_quarter
@@ -139,7 +140,9 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
         report=report,
         number=number,
         table=table.to_json(),
-        pdf=render_pdf(table, on=on, version=number),
+        pdf=render_pdf(
+            table, on=on, version=number, evidence=quarter_evidence(plan, quarter, thumbnails=True)
+        ),
         language=translation.get_language() or "uz",
         submitted_by=acting_user,
         submitted_at=now,
