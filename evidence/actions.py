@@ -3,8 +3,9 @@
 Like plans.entry, each write is atomic, takes a keyword-only `acting_user`, records what it did
 (EvidenceEvent) in the same transaction and locks the plan's row first, so that files are not
 added to a month while it is being closed, and two uploads cannot both pass the limit. Bytes go
-to the storage inside the transaction and are deleted again if it fails; a removed file's bytes
-are deleted once the removal is committed.
+to the storage inside the transaction and are deleted again if it fails or does not commit (call
+do_add_files outside any transaction of the caller's); a removed file's bytes are deleted once
+the removal is committed.
 """
 
 from __future__ import annotations
@@ -70,7 +71,13 @@ def do_add_files(
         raise Refused(_("This service does not enter figures for this indicator."))
     # Read and re-encoded before the transaction: SQLite's begins with the database's write lock.
     accepted = [inspect(name, content) for name, content in uploads]
-    return _store(indicator, month, service, accepted, acting_user=acting_user)
+    written: list[str] = []
+    try:
+        return _store(indicator, month, service, accepted, written, acting_user=acting_user)
+    except BaseException:
+        # Refused, or the transaction failed (its commit too): the bytes written go again.
+        _delete(evidence_storage(), written)
+        raise
 
 
 @transaction.atomic
@@ -79,9 +86,11 @@ def _store(
     month: int,
     service: Service,
     accepted: list[Stored],
+    written: list[str],
     *,
     acting_user: AbstractBaseUser,
 ) -> list[EvidenceFile]:
+    """Write the files and their rows in one transaction, naming each key written in `written`."""
     plan = indicator.item.plan
     _lock_plan(plan)
     _check_open(plan, month)
@@ -99,48 +108,43 @@ def _store(
             % {"limit": limit, "present": present, "count": len(accepted)}
         )
     storage = evidence_storage()
-    written: list[str] = []
-    try:
-        created = []
-        for file in accepted:
-            folder = f"{plan.organization_id}/{plan.year}/{month:02d}/{uuid.uuid4().hex}"
-            key = storage.save(f"{folder}.{file.extension}", ContentFile(file.content))
-            written.append(key)
-            thumbnail_key = ""
-            if file.thumbnail:
-                thumbnail_key = storage.save(f"{folder}-thumbnail.jpg", ContentFile(file.thumbnail))
-                written.append(thumbnail_key)
-            created.append(
-                EvidenceFile.objects.create(
-                    indicator=indicator,
-                    month=month,
-                    service=service,
-                    kind=file.kind,
-                    content_type=file.content_type,
-                    name=file.name,
-                    key=key,
-                    thumbnail_key=thumbnail_key,
-                    size=len(file.content),
-                    sha256=file.sha256,
-                    uploaded_by=acting_user,
-                )
-            )
-        EvidenceEvent.objects.bulk_create(
-            EvidenceEvent(
+    created = []
+    for file in accepted:
+        folder = f"{plan.organization_id}/{plan.year}/{month:02d}/{uuid.uuid4().hex}"
+        key = storage.save(f"{folder}.{file.extension}", ContentFile(file.content))
+        written.append(key)
+        thumbnail_key = ""
+        if file.thumbnail:
+            thumbnail_key = storage.save(f"{folder}-thumbnail.jpg", ContentFile(file.thumbnail))
+            written.append(thumbnail_key)
+        created.append(
+            EvidenceFile.objects.create(
                 indicator=indicator,
                 month=month,
                 service=service,
-                action=EvidenceEvent.Action.ADDED,
-                name=row.name,
-                size=row.size,
-                file=row,
-                acting_user=acting_user,
+                kind=file.kind,
+                content_type=file.content_type,
+                name=file.name,
+                key=key,
+                thumbnail_key=thumbnail_key,
+                size=len(file.content),
+                sha256=file.sha256,
+                uploaded_by=acting_user,
             )
-            for row in created
         )
-    except BaseException:
-        _delete(storage, written)
-        raise
+    EvidenceEvent.objects.bulk_create(
+        EvidenceEvent(
+            indicator=indicator,
+            month=month,
+            service=service,
+            action=EvidenceEvent.Action.ADDED,
+            name=row.name,
+            size=row.size,
+            file=row,
+            acting_user=acting_user,
+        )
+        for row in created
+    )
     return created
 
 

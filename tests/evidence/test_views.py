@@ -323,3 +323,22 @@ def test_the_indicator_page_lists_the_figures_files_and_where_to_attach_more(
         client_of(demo.users["viloyat"]).get(reverse("plans:indicator", args=[visitors.pk])).content.decode()
     )
     assert f'<a href="{link}">' in page and 'class="attach"' not in page
+
+
+def test_a_failing_write_leaves_no_bytes_behind(demo, abonement, visitors, monkeypatch):
+    before = stored_keys()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(EvidenceEvent.objects, "bulk_create", fail)
+    with pytest.raises(RuntimeError):
+        do_add_files(
+            visitors,
+            4,
+            abonement,
+            [("a.jpg", samples.photo()), ("b.pdf", samples.pdf())],
+            acting_user=demo.users["direktor"],
+        )
+    assert stored_keys() == before
+    assert not EvidenceFile.objects.exists()
