@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "plans",
     "reports",
     "notices",
+    "evidence",
     # The task queue (README, "Notices"): its worker delivers notices and runs the reminders.
     "huey.contrib.djhuey",
 ]
@@ -203,6 +204,47 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Evidence files (README, "Evidence files"): stored through Django's storage API under the
+# alias "evidence", never served from a public URL (evidence.views checks who asks). A folder
+# under MEDIA_ROOT by default; any S3-compatible store when EVIDENCE_S3_BUCKET is set, so that
+# application servers keep no files of their own.
+MEDIA_ROOT = Path(
+    env.str(
+        "MEDIA_ROOT",
+        # A test run keeps its files in a folder of its own (removed at its end: tests/conftest.py).
+        default=str(Path(tempfile.gettempdir()) / f"akm-reja-test-media-{os.getpid()}")
+        if "pytest" in sys.modules
+        else str(BASE_DIR / "media"),
+    )
+)
+EVIDENCE_S3_BUCKET = env.str("EVIDENCE_S3_BUCKET", default="")
+if EVIDENCE_S3_BUCKET:
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env.str("EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("EVIDENCE_S3_REGION", default="") or None,
+            "access_key": env.str("EVIDENCE_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("EVIDENCE_S3_SECRET_KEY", default="") or None,
+            "location": env.str("EVIDENCE_S3_PREFIX", default="evidence"),
+            # Private objects; the application reads them and serves them itself.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "evidence", "base_url": None},
+    }
+# At most this many bytes a file, this many files a figure (an indicator's month of one service),
+# and this many pixels an image (more is refused as a decompression bomb).
+EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=20)
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=60_000_000)
+
 # Without collected files WhiteNoise serves straight from the source folders, looked up per
 # request; production scans STATIC_ROOT once at start.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST

@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plan/", include("plans.urls")),
     path("reports/", include("reports.urls")),
+    path("evidence/", include("evidence.urls")),
     path("", include("notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

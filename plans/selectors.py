@@ -196,6 +196,8 @@ class EntryPageRow:
     last_year: int | None = None
     # Set when a save asked to confirm the row's value (plans.unlikely).
     unlikely: Unlikely | None = None
+    # How many evidence files the service's figure has; the page sets it (evidence.selectors).
+    evidence_count: int = 0
 
     @property
     def indicator(self) -> Indicator:

@@ -10,6 +10,7 @@ under `.invalid` (RFC 2606), so such a URL could never reach a network even if i
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -19,6 +20,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 logger = logging.getLogger(__name__)
 
 STATIC_ORIGIN = "https://static.akm-reja.invalid/"
+# Where the report names pictures handed to the fetcher (StaticFilesFetcher's `pictures`).
+PICTURE_ORIGIN = "https://pictures.akm-reja.invalid/"
 
 # What a report may use: its stylesheets, fonts and pictures. Content types by extension, not from
 # the mimetypes module, whose answers depend on the machine's /etc/mime.types.
@@ -67,10 +70,15 @@ class StaticFilesFetcher(URLFetcher):
     which never opens a network connection or a file outside the static folders.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, pictures: Mapping[str, bytes] | None = None) -> None:
         super().__init__(allowed_protocols=("https",), allow_redirects=False, fail_on_errors=False)
+        # Pictures the caller read itself (the evidence annex's thumbnails), by their URL under
+        # PICTURE_ORIGIN: only these, never anything the URL names.
+        self.pictures = dict(pictures or {})
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if url in self.pictures:
+            return URLFetcherResponse(url, self.pictures[url], {"Content-Type": "image/jpeg"})
         try:
             name = static_path(url)
         except RefusedURL:

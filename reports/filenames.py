@@ -69,8 +69,10 @@ def report_filename(
     return f"{name}-id{centre_id}-{year}-q{quarter}-{suffix}.{extension}"
 
 
-def content_disposition(filename: str) -> str:
-    """An attachment header naming `filename`: plain (ASCII, quoted) and as RFC 6266 `filename*`."""
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """An attachment header (or, `inline`, one for showing in the browser) naming `filename`: plain
+    (ASCII, quoted) and as RFC 6266 `filename*`."""
     plain = transliterate(filename).replace("\\", "_").replace('"', "_")
     plain = "".join(char if " " <= char < "\x7f" else "_" for char in plain)
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -19,21 +22,24 @@ from weasyprint.text.fonts import FontConfiguration
 
 from plans.charts import STATUS_ORDER, status_summary
 
-from .fetcher import STATIC_ORIGIN, StaticFilesFetcher, static_url
+from .fetcher import PICTURE_ORIGIN, STATIC_ORIGIN, StaticFilesFetcher, static_url
 from .tables import ReportTable
+
+if TYPE_CHECKING:
+    from evidence.selectors import EvidenceLine
 
 STYLESHEET = "css/report.css"
 
 # What the report's markup needs of a browser's default stylesheet. WeasyPrint's own (the full
 # HTML5 one) is matched against every element and costs about a fifth of the PDF's time.
 USER_AGENT_CSS = """
-html, body, div, section, header, footer, p, h1, h2 { display: block }
+html, body, div, section, header, footer, p, h1, h2, h3 { display: block }
 head, style, title, script { display: none }
 table { display: table; border-collapse: separate }
 thead { display: table-header-group } tbody { display: table-row-group }
 tr { display: table-row } td, th { display: table-cell }
-th, h1, h2, strong { font-weight: bold }
-p, h1, h2 { margin: .5em 0 }
+th, h1, h2, h3, strong { font-weight: bold }
+p, h1, h2, h3 { margin: .5em 0 }
 """
 
 # The counters a translated "Page %(page)s of %(pages)s" may name, and the class that prints each.
@@ -60,7 +66,38 @@ def version_line(*, on: datetime.date, draft: bool, version: int | None) -> str:
     return _("Version %(number)s, sent on %(date)s") % {"number": version, "date": on.strftime("%d.%m.%Y")}
 
 
-def report_html(table: ReportTable, *, on: datetime.date, draft: bool, version: int | None = None) -> str:
+@dataclass(frozen=True)
+class AnnexGroup:
+    """The evidence of one indicator in the annex: its number and name, its files."""
+
+    number: str
+    indicator: str
+    files: list[tuple[EvidenceLine, str]]  # each with its thumbnail's URL ("" when none)
+
+
+def annex(evidence: Sequence[EvidenceLine]) -> tuple[list[AnnexGroup], dict[str, bytes]]:
+    """The annex's groups, one per indicator in the order given, and the thumbnails by URL."""
+    groups: list[AnnexGroup] = []
+    pictures: dict[str, bytes] = {}
+    for index, line in enumerate(evidence):
+        url = ""
+        if line.thumbnail:
+            url = f"{PICTURE_ORIGIN}{index}.jpg"
+            pictures[url] = line.thumbnail
+        if not groups or (groups[-1].number, groups[-1].indicator) != (line.number, line.indicator):
+            groups.append(AnnexGroup(line.number, line.indicator, []))
+        groups[-1].files.append((line, url))
+    return groups, pictures
+
+
+def report_html(
+    table: ReportTable,
+    *,
+    on: datetime.date,
+    draft: bool,
+    version: int | None = None,
+    annex_groups: Sequence[AnnexGroup] = (),
+) -> str:
     """The HTML WeasyPrint lays out (the print stylesheet is passed to it separately)."""
     table = table.in_reader_script()
     counts = table.status_counts()
@@ -74,26 +111,41 @@ def report_html(table: ReportTable, *, on: datetime.date, draft: bool, version: 
             "page_of": page_parts(_("Page %(page)s of %(pages)s")),
             "counts": [(status.label, counts[status]) for status in STATUS_ORDER if counts.get(status)],
             "chart": status_summary(counts, prefix="pdf", width=640) if counts else "",
+            "annex": annex_groups,
         },
     )
 
 
 def render_pdf(
-    table: ReportTable, *, on: datetime.date, draft: bool = False, version: int | None = None
+    table: ReportTable,
+    *,
+    on: datetime.date,
+    draft: bool = False,
+    version: int | None = None,
+    evidence: Sequence[EvidenceLine] = (),
 ) -> bytes:
-    """The report's PDF: A4 landscape, header row on every page, page X of Y, fonts embedded.
+    """The report's PDF: A4 landscape, header row on every page, page X of Y, fonts embedded;
+    then, when the quarter has evidence files, their annex (per indicator: names, dates and the
+    photos' thumbnails).
 
     `on` is the date on the document: the day a sent version was sent (its `version` number
     printed on every page with it), or today for a draft.
     """
-    return html_to_pdf(report_html(table, on=on, draft=draft, version=version))
+    groups, pictures = annex(evidence)
+    html = report_html(table, on=on, draft=draft, version=version, annex_groups=groups)
+    return html_to_pdf(html, pictures=pictures)
 
 
-def html_to_pdf(html: str, stylesheet_name: str = STYLESHEET) -> bytes:
+def html_to_pdf(
+    html: str, stylesheet_name: str = STYLESHEET, pictures: Mapping[str, bytes] | None = None
+) -> bytes:
     """Any of the app's documents as a PDF: its HTML (escaped text only) laid out with one of the
-    static stylesheets, reading nothing but the app's static files (reports/fetcher.py)."""
+    static stylesheets, reading nothing but the app's static files and the `pictures` given by
+    URL (the evidence annex's thumbnails; reports/fetcher.py)."""
     stylesheet, fonts = _stylesheet(stylesheet_name)
-    document = _ReportHTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=StaticFilesFetcher())
+    document = _ReportHTML(
+        string=html, base_url=STATIC_ORIGIN, url_fetcher=StaticFilesFetcher(pictures)
+    )
     return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 

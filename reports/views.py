@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from akm_plan.params import choice_param, int_param, parse_int
+from evidence.selectors import quarter_evidence, version_evidence
 from plans.clock import today
 from plans.locks import quarter_months
 from plans.models import Plan
@@ -154,7 +155,10 @@ def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
     table, version = current_table(plan, quarter)
     if version is not None:
         return _download(bytes(version.pdf), PDF, _filename(plan, table, "pdf", version.number))
-    return _download(render_pdf(table, on=today(), draft=True), PDF, _filename(plan, table, "pdf"))
+    evidence = quarter_evidence(plan, quarter, thumbnails=True)
+    return _download(
+        render_pdf(table, on=today(), draft=True, evidence=evidence), PDF, _filename(plan, table, "pdf")
+    )
 
 
 @login_required
@@ -164,7 +168,10 @@ def report_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespons
     table, version = current_table(plan, quarter)
     on = today() if version is None else version.submitted_on
     number = version.number if version else None
-    return _download(render_xlsx(table, on=on), XLSX, _filename(plan, table, "xlsx", number))
+    evidence = quarter_evidence(plan, quarter) if version is None else version_evidence(version)
+    return _download(
+        render_xlsx(table, on=on, evidence=evidence), XLSX, _filename(plan, table, "xlsx", number)
+    )
 
 
 @login_required
@@ -210,7 +217,7 @@ def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
         ReportVersion.objects.defer("pdf"), report__plan=plan, report__quarter=quarter, number=number
     )
     table = version_table(version)
-    content = render_xlsx(table, on=version.submitted_on)
+    content = render_xlsx(table, on=version.submitted_on, evidence=version_evidence(version))
     return _download(content, XLSX, _filename(plan, table, "xlsx", number))
 
 

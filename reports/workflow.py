@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from akm_plan.text import NUL, NUL_MESSAGE, clean_text
+from evidence.actions import freeze_for_version
+from evidence.selectors import quarter_evidence
 from notices import events as notices
 from plans.clock import today
 from plans.entry import do_close_quarter, do_return_quarter, do_seal_quarter, do_unseal_quarter
@@ -133,12 +135,16 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
         report=report,
         number=number,
         table=table.to_json(),
-        pdf=render_pdf(table, on=on, version=number),
+        pdf=render_pdf(
+            table, on=on, version=number, evidence=quarter_evidence(plan, quarter, thumbnails=True)
+        ),
         language=translation.get_language() or "uz",
         submitted_by=acting_user,
         submitted_at=now,
         submitted_on=on,
     )
+    # The version keeps the list of the quarter's evidence files, which can no longer be removed.
+    freeze_for_version(version, plan, quarter)
     report.state = rules.state_after(report.state, rules.Move.SUBMIT)
     if report.first_submitted_on is None:
         report.first_submitted_on = on

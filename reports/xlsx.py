@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -17,6 +20,9 @@ from openpyxl.utils import get_column_letter
 from akm_plan.sheet_writer import write_cell
 
 from .tables import FIGURES, SECTION, ReportTable
+
+if TYPE_CHECKING:
+    from evidence.selectors import EvidenceLine
 
 # Column widths in characters, in the table's order.
 WIDTHS = [7, 60, 14, 11, 11, 11, 13, 11, 34, 34]
@@ -46,8 +52,9 @@ def headers() -> list[str]:
     ]
 
 
-def render_xlsx(table: ReportTable, *, on: datetime.date) -> bytes:
-    """The workbook's bytes: one sheet, the title merged across the table, the header frozen."""
+def render_xlsx(table: ReportTable, *, on: datetime.date, evidence: Sequence[EvidenceLine] = ()) -> bytes:
+    """The workbook's bytes: the table's sheet, the title merged across the table, the header
+    frozen; then the evidence sheet, one row per file of the quarter (evidence.selectors)."""
     table = table.in_reader_script()
     book = Workbook()
     sheet = book.active
@@ -116,6 +123,58 @@ def render_xlsx(table: ReportTable, *, on: datetime.date) -> bytes:
     sheet.print_options.gridLines = False
     sheet.oddFooter.right.text = _("Page &P of &N")
 
+    _evidence_sheet(book, evidence)
+
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+EVIDENCE_WIDTHS = [7, 50, 8, 34, 40, 14, 10, 17]
+
+
+def _evidence_sheet(book: Workbook, evidence: Sequence[EvidenceLine]) -> None:
+    """The quarter's evidence files: one row per file, under a frozen header."""
+    sheet = book.create_sheet(_("Evidence files"))
+    titles = [
+        "№",
+        _("Indicator"),
+        _("Month"),
+        _("Service"),
+        _("File name"),
+        _("Kind"),
+        _("Size, KB"),
+        _("Added"),
+    ]
+    for column, (text, width) in enumerate(zip(titles, EVIDENCE_WIDTHS, strict=True), start=1):
+        cell = write_cell(sheet, 1, column, text)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for row, line in enumerate(evidence, start=2):
+        values = [
+            line.number,
+            line.indicator,
+            line.month,
+            line.service,
+            line.name,
+            line.kind,
+            round(line.size / 1024, 1),
+            # Excel has no time zones: the time as the centre reads it.
+            timezone.localtime(line.uploaded_at).replace(tzinfo=None),
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = write_cell(sheet, row, column, value)
+            cell.border = BORDER
+            cell.alignment = WRAP
+        sheet.cell(row, 8).number_format = "dd.mm.yyyy hh:mm"
+    if not evidence:
+        write_cell(sheet, 2, 1, _("No files were attached to the quarter's figures."))
+    sheet.freeze_panes = sheet.cell(2, 1)
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True

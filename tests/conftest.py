@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import shutil
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,16 @@ def own_task_queue():
         for suffix in ("", "-wal", "-shm", "-journal"):
             if os.path.exists(filename + suffix):
                 os.remove(filename + suffix)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_media_folder():
+    """The run's evidence files (settings.MEDIA_ROOT: a folder of this process's own) are removed
+    afterwards."""
+    yield
+    folder = str(settings.MEDIA_ROOT)
+    if "akm-reja-test-media" in folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

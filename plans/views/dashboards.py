@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.dates import MONTHS
 
 from akm_plan.params import int_param
+from evidence.selectors import indicator_files
 from services.access import access_for
 from services.models import Service
 
@@ -158,7 +159,13 @@ def indicator_page(request: HttpRequest, indicator: int) -> HttpResponse:
     if not access.can_view_indicator(indicator_obj):
         raise PermissionDenied
     month = _choose_month(request, indicator_obj.item.plan)
-    context = _indicator_content(indicator_obj, month, access.figure_services(indicator_obj.item))
+    services = access.figure_services(indicator_obj.item)
+    context = _indicator_content(indicator_obj, month, services)
+    # The figures' evidence files, and where the person may attach more for the month shown.
+    context["files"] = indicator_files(indicator_obj, services)
+    item = indicator_obj.item
+    answering = item.plan.organization.services.all() if item.all_services else item.services.all()
+    context["attach_to"] = [service for service in answering if access.can_enter(service)]
     return render(request, "plans/dashboard/indicator.html", context)
 
 

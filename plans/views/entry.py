@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from akm_plan.params import int_param
+from evidence.selectors import evidence_counts, indicator_events
 from services.access import Access, access_for
 from services.models import Organization, Service
 
@@ -145,6 +146,9 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
                 _say_saved(request, result.changes)
                 return redirect(request.path)
     rows = entry_rows(plan, month, service_obj)
+    counts = evidence_counts(plan, month, service_obj)
+    for row in rows:
+        row.evidence_count = counts.get(row.indicator.pk, 0)
     if form is None:
         form = MonthEntryForm(rows=[row.form_row for row in rows])
     for row in rows:
@@ -403,6 +407,7 @@ def history(request: HttpRequest, indicator: int) -> HttpResponse:
             "plan": plan,
             "indicator": indicator_obj,
             "changes": indicator_history(indicator_obj, services),
+            "file_events": indicator_events(indicator_obj, services),
             "back": _back_to_entry(request, plan),
         },
     )

@@ -86,9 +86,11 @@ def test_restored_data_can_be_written_again(tmp_path, django_user_model):
 def test_backup_without_a_name_goes_to_the_backup_folder_with_a_timestamp(tmp_path, settings):
     settings.BACKUP_DIR = tmp_path / "backups"
     call_command("backup")
-    (written,) = (tmp_path / "backups").iterdir()
+    # The database's copy, and beside it the evidence files (tests/evidence/test_backup.py).
+    written, files = sorted((tmp_path / "backups").iterdir())
     assert written.name.startswith("akm-reja-20")
     assert written.stat().st_size > 0
+    assert files.name == written.name + ".evidence.tar"
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, django_user_model):

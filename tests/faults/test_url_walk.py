@@ -13,11 +13,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from evidence.actions import do_add_files
 from notices.models import Notice
 from plans.models import Indicator, Plan
 from reports.tables import build_table
 from reports.workflow import do_save_notes, do_submit, do_submit_consolidated
 from tests.deploy.csp import csp_violations
+from tests.evidence import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +94,10 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "reports:consolidated_submit":      (LOGIN,     405,       405,       405,       405,       405),
     "reports:consolidated_accept":      (LOGIN,     405,       405,       405,       405,       405),
     "reports:consolidated_return":      (LOGIN,     405,       405,       405,       405,       405),
+    "evidence:figure":                  (LOGIN,     200,       200,       200,       200,       403),
+    "evidence:file":                    (LOGIN,     200,       200,       200,       200,       403),
+    "evidence:thumbnail":               (LOGIN,     200,       200,       200,       200,       403),
+    "evidence:remove":                  (LOGIN,     405,       405,       405,       405,       405),
     "notices:list":                     (LOGIN,     200,       200,       200,       200,       200),
     "notices:read-all":                 (LOGIN,     405,       405,       405,       405,       405),
     "notices:open":                     (LOGIN,     405,       405,       405,       405,       405),
@@ -126,6 +132,8 @@ CSRF_SAMPLE = [
     "reports:submit",
     "reports:withdraw_acceptance",
     "reports:consolidated_submit",
+    "evidence:figure",
+    "evidence:remove",
     "notices:open",
     "notices:profile",
 ]
@@ -154,7 +162,8 @@ def project_routes(patterns=None, prefix: str = "", namespace: str = "") -> Iter
 @pytest.fixture
 def arguments(demo) -> dict[str, int]:
     """A value for every URL argument, from the demo: an open month (April 2024) of the lending
-    service, one of its indicators, and the plan's first quarter with a version sent to the region."""
+    service, one of its indicators with a photo for the month, and the plan's first quarter with a
+    version sent to the region."""
     abonement = demo.service("abonement")
     indicators = Indicator.objects.filter(item__plan=demo.plan, item__services=abonement)
     indicator = indicators.order_by("pk").first()
@@ -169,6 +178,7 @@ def arguments(demo) -> dict[str, int]:
     # like the district's): the region has no manager in the demo, the workflow asks nobody's role.
     template = Plan.objects.create(organization=demo.regional, year=2024, kind=Plan.Kind.TEMPLATE)
     do_submit_consolidated(template, 1, acting_user=demo.users["viloyat"])
+    photo = do_add_files(indicator, 4, abonement, [("tadbir.jpg", samples.photo())], acting_user=manager)[0]
     return {
         "year": 2024,
         "month": 4,
@@ -179,6 +189,7 @@ def arguments(demo) -> dict[str, int]:
         "quarter": 1,
         "number": version.number,
         "notice": notice.pk,
+        "file": photo.pk,
     }
 
 
@@ -246,6 +257,8 @@ def test_no_url_answers_500_to_out_of_range_arguments(role, demo, arguments):
     client = client_for(role, demo)
     absurd = {**arguments, "month": 13, "quarter": 5, "number": 99, "service": 10**9, "indicator": 10**9}
     absurd["plan_id"] = absurd["template_id"] = 10**9
+    absurd["file"] = 10**9
+    absurd["plan_id"] = 10**9
     statuses = {name: client.get(url).status_code for name, url in walked_urls(absurd).items()}
     assert {name: status for name, status in statuses.items() if status >= 500} == {}
     assert statuses["plans:entry"] in ({302} if role == "anonymous" else {403, 404})

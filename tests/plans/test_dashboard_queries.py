@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 # manager or reviewer may switch to).
 CENTRE_QUERIES = 15
 SERVICE_QUERIES = 14
-# The indicator page: with the lookup of the same indicator in last year's plan.
-INDICATOR_QUERIES = 13
+# The indicator page: with the lookup of the same indicator in last year's plan, and the figures
+# that have evidence files.
+INDICATOR_QUERIES = 14
 
 
 def add_a_full_year(demo):

@@ -458,8 +458,9 @@ class TestQueryCounts:
         counts = [queries_of(visit)]
         self.add_indicators(plan_2024, abonement, 40)
         counts.append(queries_of(visit))
-        # 13, last year's figures of the month, and the bell's count of unread notices.
-        assert_fixed_queries(counts, 15)
+        # 13, last year's figures of the month, the rows' evidence counts, and the bell's count of
+        # unread notices.
+        assert_fixed_queries(counts, 16)
 
     def test_saving_a_month_makes_a_fixed_number_of_queries(self, staff, plan_2024, abonement):
         url = entry_url(plan_2024, 4, abonement)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import translation
 
 from akm_plan.params import parse_int
+from evidence.selectors import quarter_evidence, version_evidence
 from plans.clock import today
 from plans.models import Plan
 from reports.consolidated import current_consolidated
@@ -121,8 +122,12 @@ class Command(BaseCommand):
         if file_format == "pdf":
             if version is not None:
                 return bytes(version.pdf), number
-            return render_pdf(table, on=today(), draft=True), number
-        return render_xlsx(table, on=today() if version is None else version.submitted_on), number
+            evidence = quarter_evidence(plan, quarter, thumbnails=True)
+            return render_pdf(table, on=today(), draft=True, evidence=evidence), number
+        # The same evidence sheet as the download's: as sent, or as the files stand.
+        evidence = quarter_evidence(plan, quarter) if version is None else version_evidence(version)
+        on = today() if version is None else version.submitted_on
+        return render_xlsx(table, on=on, evidence=evidence), number
 
     def _consolidated(
         self,

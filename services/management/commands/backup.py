@@ -1,4 +1,5 @@
-"""`manage.py backup`: a consistent copy of the database, pg_dump on PostgreSQL, SQLite's online backup."""
+"""`manage.py backup`: a consistent copy of the database, pg_dump on PostgreSQL, SQLite's online backup;
+and beside it the evidence files (evidence.backup)."""
 import os
 import sqlite3
 import subprocess
@@ -88,5 +89,11 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, output: Path | None, database: str, **options) -> None:
+        # The evidence files' bytes go beside the database's copy (README, "Evidence files").
+        from evidence.backup import archive_path, back_up_files
+
         path = backup_database(output or default_backup_path(database), using=database)
         self.stdout.write(str(path))
+        files = archive_path(path)
+        count = back_up_files(files)
+        self.stdout.write(f"{files} ({count} evidence files)")

@@ -71,5 +71,21 @@ class Command(BaseCommand):
             answer = input(f"This replaces everything in the database {name} with {file}. Type 'yes': ")
             if answer.strip() != "yes":
                 raise CommandError("Restore cancelled.")
-        restore_database(file, using=database)
-        self.stdout.write(f"Restored {name} from {file}.")
+        # The evidence files: their archive beside the backup (README, "Evidence files").
+        from evidence.backup import NotAnArchive, archive_path, check_archive, missing_keys, restore_files
+
+        files = archive_path(file)
+        try:
+            if files.exists():
+                # Checked before the database is touched: a damaged archive refuses the restore.
+                check_archive(files)
+            restore_database(file, using=database)
+            self.stdout.write(f"Restored {name} from {file}.")
+            if files.exists():
+                count = restore_files(files)
+                self.stdout.write(f"Put back {count} evidence files from {files}.")
+        except NotAnArchive as error:
+            raise CommandError(str(error)) from error
+        missing = missing_keys()
+        if missing:
+            self.stderr.write(f"{len(missing)} evidence files named in the database are not stored.")
