@@ -1,7 +1,8 @@
-"""URLs of the plan's pages: monthly entry and progress dashboards."""
+"""URLs of the plan's pages: monthly entry, progress dashboards, the plan itself (approval,
+amendments, next year's plan)."""
 from django.urls import path
 
-from .views import dashboards, entry
+from .views import dashboards, entry, plan
 
 app_name = "plans"
 
@@ -14,4 +15,8 @@ urlpatterns = [
     path("dashboard/", dashboards.centre_dashboard, name="centre-dashboard"),
     path("dashboard/service/<int:service>/", dashboards.service_dashboard, name="service-dashboard"),
     path("indicator/<int:indicator>/", dashboards.indicator_page, name="indicator"),
+    path("<int:plan>/", plan.plan_page, name="plan"),
+    path("<int:plan>/approve/", plan.approve, name="plan-approve"),
+    path("<int:plan>/next-year/", plan.next_year, name="next-year"),
+    path("amendments/", plan.amendments, name="amendments"),
 ]
