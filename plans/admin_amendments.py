@@ -30,7 +30,10 @@ def _reason_field(required: bool) -> forms.CharField:
 
 class AmendmentForm(forms.ModelForm):
     """A model form that asks why, once the object's plan is approved (a new object's plan is
-    known only once the form is read, so the question is asked then)."""
+    known only once the form is read, so the question is asked then). The admin replaces the
+    field with a required one on the pages of an approved plan's objects."""
+
+    amendment_reason = _reason_field(required=False)
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -69,8 +72,26 @@ class AmendmentAdminMixin:
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         if self._asks_reason(request, obj):
-            form.base_fields[REASON_FIELD] = _reason_field(required=obj is not None and is_amendable(obj))
+            form.base_fields[REASON_FIELD] = _reason_field(required=self._amends(request, obj))
         return form
+
+    def _amends(self, request: HttpRequest, obj) -> bool:
+        """Whether changing the stored `obj` amends an approved plan, asked once per request (the
+        admin builds a page's form more than once)."""
+        if obj is None:
+            return False
+        if not hasattr(request, "_amends"):
+            request._amends = {}
+        key = (obj._meta.label, obj.pk)
+        if key not in request._amends:
+            request._amends[key] = is_amendable(obj)
+        return request._amends[key]
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if REASON_FIELD in fields:  # last, and only where it is asked
+            fields.remove(REASON_FIELD)
+        return fields
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -117,7 +138,7 @@ class AmendmentAdminMixin:
 
     def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        required = obj is not None and is_amendable(obj)
+        required = self._amends(request, obj)
         if request.method == "POST" and required:
             reason = DeletionReasonForm(request.POST)
             if not reason.is_valid():

@@ -36,7 +36,7 @@ def do_approve_plan(plan: Plan, *, acting_user: AbstractBaseUser) -> Plan:
     return plan
 
 
-# What an amendment is about, by model; the plan each object belongs to.
+# What an amendment is about, by model.
 SUBJECTS: dict[type[models.Model], str] = {
     Plan: Amendment.Subject.PLAN,
     Section: Amendment.Subject.SECTION,
@@ -46,32 +46,37 @@ SUBJECTS: dict[type[models.Model], str] = {
     Deadline: Amendment.Subject.DEADLINE,
 }
 
+# How each model reaches its plan: the object's own key naming its parent, and the lookup from
+# Plan to that parent.
+_PARENT: dict[type[models.Model], tuple[str, str]] = {
+    Plan: ("pk", "pk"),
+    Section: ("plan_id", "pk"),
+    Deadline: ("plan_id", "pk"),
+    PlanItem: ("plan_id", "pk"),
+    Indicator: ("item_id", "items"),
+    Target: ("indicator_id", "items__indicators"),
+}
+
 # Fields whose change is not an amendment of the plan: its place on the page, remarks, links.
 NOT_AMENDMENTS = {"order", "note", "template_item", "template_indicator", "previous_item"}
 
 
-def plan_of(obj: models.Model) -> Plan | None:
-    """The plan an object of the plan belongs to (None for a new object not yet given one)."""
-    if isinstance(obj, Plan):
-        return obj
-    if isinstance(obj, Section | PlanItem | Deadline):
-        return obj.plan if obj.plan_id else None
-    if isinstance(obj, Indicator):
-        return obj.item.plan if obj.item_id else None
-    if isinstance(obj, Target):
-        return obj.indicator.item.plan if obj.indicator_id else None
-    return None
+def amended_plan_id(obj: models.Model) -> int | None:
+    """The id of the plan `obj` belongs to when that plan is approved (a change to `obj` is then an
+    amendment), else None: a draft's plan, a new object not yet given a plan. One query."""
+    if type(obj) not in _PARENT:
+        return None
+    key, lookup = _PARENT[type(obj)]
+    parent = getattr(obj, key)
+    if parent is None:
+        return None
+    approved = Plan.objects.filter(approved_at__isnull=False, **{lookup: parent})
+    return approved.values_list("pk", flat=True).first()
 
 
 def is_amendable(obj: models.Model) -> bool:
     """Whether changing `obj` amends an approved plan (and so must say why)."""
-    plan = plan_of(obj)
-    return plan is not None and type(obj) in SUBJECTS and _approved(plan)
-
-
-def _approved(plan: Plan) -> bool:
-    # Asked of the stored row: the form may have changed the plan object in memory.
-    return Plan.objects.filter(pk=plan.pk, approved_at__isnull=False).exists()
+    return amended_plan_id(obj) is not None
 
 
 def value_text(obj: models.Model, name: str, value: object) -> str:
@@ -102,9 +107,10 @@ def _what(obj: models.Model) -> str:
 
 def record_added(obj: models.Model, *, acting_user: AbstractBaseUser, reason: str) -> None:
     """Record that `obj` was added to an approved plan (nothing when the plan is a draft)."""
-    if is_amendable(obj):
+    plan_id = amended_plan_id(obj)
+    if plan_id is not None:
         Amendment.objects.create(
-            plan=plan_of(obj),
+            plan_id=plan_id,
             kind=Amendment.Kind.ADDED,
             subject=SUBJECTS[type(obj)],
             what=_what(obj),
@@ -116,9 +122,10 @@ def record_added(obj: models.Model, *, acting_user: AbstractBaseUser, reason: st
 
 def record_removed(obj: models.Model, *, acting_user: AbstractBaseUser, reason: str) -> None:
     """Record that `obj` is being removed from an approved plan: call before deleting it."""
-    if is_amendable(obj):
+    plan_id = amended_plan_id(obj)
+    if plan_id is not None:
         Amendment.objects.create(
-            plan=plan_of(obj),
+            plan_id=plan_id,
             kind=Amendment.Kind.REMOVED,
             subject=SUBJECTS[type(obj)],
             what=_what(obj),
@@ -136,12 +143,13 @@ def record_changed(
     reason: str,
 ) -> None:
     """Record each (field, old value, new value) changed on `obj` of an approved plan."""
-    if not is_amendable(obj):
+    changes = [change for change in changes if change[0] not in NOT_AMENDMENTS]
+    plan_id = amended_plan_id(obj) if changes else None
+    if plan_id is None:
         return
-    plan = plan_of(obj)
     Amendment.objects.bulk_create(
         Amendment(
-            plan=plan,
+            plan_id=plan_id,
             kind=Amendment.Kind.CHANGED,
             subject=SUBJECTS[type(obj)],
             what=_what(obj),
@@ -152,7 +160,6 @@ def record_changed(
             acting_user=acting_user,
         )
         for name, old, new in changes
-        if name not in NOT_AMENDMENTS
     )
 
 
