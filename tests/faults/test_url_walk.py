@@ -53,6 +53,11 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "plans:centre-dashboard":           (LOGIN,     403,       403,       200,       200,       403),
     "plans:service-dashboard":          (LOGIN,     200,       200,       200,       200,       403),
     "plans:indicator":                  (LOGIN,     200,       200,       200,       200,       403),
+    "plans:plan":                       (LOGIN,     403,       403,       200,       200,       403),
+    # The demo's plan is approved: approving it again sends back to the plan's page.
+    "plans:plan-approve":               (LOGIN,     403,       403,       ELSEWHERE, ELSEWHERE, 403),
+    "plans:next-year":                  (LOGIN,     403,       403,       200,       403,       200),
+    "plans:amendments":                 (LOGIN,     403,       403,       200,       200,       403),
     "reports:list":                     (LOGIN,     403,       403,       200,       200,       403),
     "reports:detail":                   (LOGIN,     403,       403,       200,       200,       403),
     "reports:pdf":                      (LOGIN,     403,       403,       200,       200,       403),
@@ -94,6 +99,8 @@ CSRF_SAMPLE = [
     "plans:entry",
     "plans:entry-complete",
     "plans:entry-month-lock",
+    "plans:plan-approve",
+    "plans:next-year",
     "reports:submit",
     "reports:withdraw_acceptance",
     "notices:open",
@@ -139,6 +146,7 @@ def arguments(demo) -> dict[str, int]:
         "service": abonement.pk,
         "indicator": indicator.pk,
         "plan_id": demo.plan.pk,
+        "plan": demo.plan.pk,
         "quarter": 1,
         "number": version.number,
         # The region's reviewer was told the report came (its only notice so far).
