@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from .figures import MonthlySeries, plan_indicators, plan_monthly_series
 from .models import Amendment, Indicator, Plan, PlanItem, Section
 from .next_year import mentions_year, move_year_words, refusal
 
@@ -76,3 +77,41 @@ def next_year_preview(plan: Plan) -> NextYearPreview:
         titles_naming_year=[item for item in items if mentions_year(item.title, plan.year)],
         refused=refusal(plan),
     )
+
+
+@dataclass(frozen=True)
+class YearViewRow:
+    """One indicator of the year view: what all services did in each month, and in the year."""
+
+    indicator: Indicator
+    series: MonthlySeries
+    # The first indicator of its section: the section's heading goes above it.
+    opens_section: bool
+
+    @property
+    def item(self) -> PlanItem:
+        return self.indicator.item
+
+    @property
+    def year_done(self) -> int:
+        return self.series.to_date[-1]
+
+    @property
+    def percent(self) -> int | None:
+        """Done in the year as a percentage of the annual target, rounded (None without one)."""
+        target = self.indicator.annual_target
+        if not target:
+            return None
+        return round(100 * self.year_done / target)
+
+
+def year_view_rows(plan: Plan) -> list[YearViewRow]:
+    """Every indicator of the plan in its order, with its twelve months (plans.figures). Two
+    queries, whatever the plan's size."""
+    indicators = list(plan_indicators(plan))
+    series = plan_monthly_series(indicators)
+    rows, section_id = [], None
+    for indicator in indicators:
+        rows.append(YearViewRow(indicator, series[indicator.pk], indicator.item.section_id != section_id))
+        section_id = indicator.item.section_id
+    return rows

@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:plan>/", plan.plan_page, name="plan"),
     path("<int:plan>/approve/", plan.approve, name="plan-approve"),
     path("<int:plan>/next-year/", plan.next_year, name="next-year"),
+    path("<int:plan>/year/", plan.year_view, name="plan-year"),
     path("amendments/", plan.amendments, name="amendments"),
 ]

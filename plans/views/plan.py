@@ -1,4 +1,5 @@
-"""The plan's own pages: its approval and amendments, next year's plan, the region's amendments."""
+"""The plan's own pages: its approval and amendments, next year's plan, its year view, the region's
+amendments."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from services.access import access_for
 
 from ..approval import AlreadyApproved, do_approve_plan
+from ..clock import today
 from ..models import Plan
 from ..next_year import NextYearRefused, do_create_next_year_plan
-from ..plan_pages import amendments_of, next_year_preview, plan_amendments
+from ..plan_pages import amendments_of, next_year_preview, plan_amendments, year_view_rows
 
 
 def _plan(plan_id: int) -> Plan:
@@ -41,6 +44,7 @@ def plan_page(request: HttpRequest, plan: int) -> HttpResponse:
             "amendments": plan_amendments(plan_obj),
             "may_approve": access.can_approve_plan(plan_obj),
             "may_copy": access.can_create_next_plan(plan_obj),
+            "year_url": reverse("plans:plan-year", kwargs={"plan": plan_obj.pk}),
             "dashboard_url": reverse("plans:centre-dashboard")
             + f"?centre={plan_obj.organization_id}&year={plan_obj.year}",
         },
@@ -129,3 +133,24 @@ def amendments(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context = {"amendments": amendments_of(access.amendments_filter())}
     return render(request, "plans/plan/amendments.html", context)
+
+
+@login_required
+@require_GET
+def year_view(request: HttpRequest, plan: int) -> HttpResponse:
+    """Every indicator of the plan across the twelve months in one table, to read or print."""
+    plan_obj = _plan(plan)
+    if not access_for(request).can_view_plan(plan_obj):
+        raise PermissionDenied
+    on = today()
+    # Months that have not begun have no figures yet: blank, not 0.
+    begun = [(plan_obj.year, month) <= (on.year, on.month) for month in range(1, 13)]
+    rows = [
+        (row, [value if started else None for value, started in zip(row.series.done, begun, strict=True)])
+        for row in year_view_rows(plan_obj)
+    ]
+    return render(
+        request,
+        "plans/plan/year.html",
+        {"plan": plan_obj, "rows": rows, "months": [MONTHS_3[month] for month in range(1, 13)]},
+    )

@@ -57,6 +57,7 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     # The demo's plan is approved: approving it again sends back to the plan's page.
     "plans:plan-approve":               (LOGIN,     403,       403,       ELSEWHERE, ELSEWHERE, 403),
     "plans:next-year":                  (LOGIN,     403,       403,       200,       403,       200),
+    "plans:plan-year":                  (LOGIN,     403,       403,       200,       200,       403),
     "plans:amendments":                 (LOGIN,     403,       403,       200,       200,       403),
     "reports:list":                     (LOGIN,     403,       403,       200,       200,       403),
     "reports:detail":                   (LOGIN,     403,       403,       200,       200,       403),
