@@ -35,4 +35,7 @@ def _links(request: HttpRequest) -> list[Link]:
     if access.is_manager or access.is_reviewer:
         links.append(Link(_("Centre dashboard"), reverse("plans:centre-dashboard")))
         links.append(Link(_("Quarterly reports"), reverse("reports:list")))
+    if access.is_reviewer:
+        # The region follows the changes its districts make to their approved plans.
+        links.append(Link(_("Amendments"), reverse("plans:amendments")))
     return links

@@ -85,10 +85,8 @@ def value_text(obj: models.Model, name: str, value: object) -> str:
     field = obj._meta.get_field(name)
     if value is None or value == "":
         return "—"
-    if field.many_to_many:
-        related = field.related_model._default_manager
-        names = [str(v) if isinstance(v, models.Model) else str(related.get(pk=v)) for v in value]
-        return ", ".join(sorted(names)) or "—"
+    if field.many_to_many:  # the form's objects, before and after
+        return ", ".join(sorted(str(related) for related in value)) or "—"
     if field.is_relation:
         if isinstance(value, models.Model):
             return str(value)
@@ -101,10 +99,6 @@ def value_text(obj: models.Model, name: str, value: object) -> str:
     return str(value)
 
 
-def _what(obj: models.Model) -> str:
-    return str(obj)
-
-
 def record_added(obj: models.Model, *, acting_user: AbstractBaseUser, reason: str) -> None:
     """Record that `obj` was added to an approved plan (nothing when the plan is a draft)."""
     plan_id = amended_plan_id(obj)
@@ -113,7 +107,7 @@ def record_added(obj: models.Model, *, acting_user: AbstractBaseUser, reason: st
             plan_id=plan_id,
             kind=Amendment.Kind.ADDED,
             subject=SUBJECTS[type(obj)],
-            what=_what(obj),
+            what=str(obj),
             new_value=_figure_text(obj),
             reason=reason,
             acting_user=acting_user,
@@ -128,7 +122,7 @@ def record_removed(obj: models.Model, *, acting_user: AbstractBaseUser, reason: 
             plan_id=plan_id,
             kind=Amendment.Kind.REMOVED,
             subject=SUBJECTS[type(obj)],
-            what=_what(obj),
+            what=str(obj),
             old_value=_figure_text(obj),
             reason=reason,
             acting_user=acting_user,
@@ -152,7 +146,7 @@ def record_changed(
             plan_id=plan_id,
             kind=Amendment.Kind.CHANGED,
             subject=SUBJECTS[type(obj)],
-            what=_what(obj),
+            what=str(obj),
             field=name,
             old_value=value_text(obj, name, old),
             new_value=value_text(obj, name, new),
