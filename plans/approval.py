@@ -4,7 +4,7 @@ A plan is a draft until its director approves it (do_approve_plan); figures are 
 against approved plans (plans.locks.month_state). After approval every change to the plan's
 structure or targets is recorded as an Amendment: what, old → new, why, who and when. The admin
 calls record_* explicitly from its saves and deletions, in the same transaction as the change
-(no signals: a receiver would not know why, nor who).
+(no signals: a receiver would not know why, nor who); so does the admin's import of indicators.
 """
 
 from __future__ import annotations
@@ -14,9 +14,14 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .clock import now
 from .models import Amendment, Deadline, Indicator, Plan, PlanItem, Section, Target
+
+# The reason of the amendments an import of indicators makes (an import cannot say why); stored
+# in English and shown translated (Amendment.reason_display), like the month events' reasons.
+IMPORT_REASON = gettext_noop("Changed by an import of indicators in the admin")
 
 
 class AlreadyApproved(Exception):
@@ -99,7 +104,7 @@ def value_text(obj: models.Model, name: str, value: object) -> str:
     return str(value)
 
 
-def record_added(obj: models.Model, *, acting_user: AbstractBaseUser, reason: str) -> None:
+def record_added(obj: models.Model, *, acting_user: AbstractBaseUser | None, reason: str) -> None:
     """Record that `obj` was added to an approved plan (nothing when the plan is a draft)."""
     plan_id = amended_plan_id(obj)
     if plan_id is not None:
@@ -114,7 +119,7 @@ def record_added(obj: models.Model, *, acting_user: AbstractBaseUser, reason: st
         )
 
 
-def record_removed(obj: models.Model, *, acting_user: AbstractBaseUser, reason: str) -> None:
+def record_removed(obj: models.Model, *, acting_user: AbstractBaseUser | None, reason: str) -> None:
     """Record that `obj` is being removed from an approved plan: call before deleting it."""
     plan_id = amended_plan_id(obj)
     if plan_id is not None:
@@ -133,7 +138,7 @@ def record_changed(
     obj: models.Model,
     changes: Iterable[tuple[str, object, object]],
     *,
-    acting_user: AbstractBaseUser,
+    acting_user: AbstractBaseUser | None,
     reason: str,
 ) -> None:
     """Record each (field, old value, new value) changed on `obj` of an approved plan."""

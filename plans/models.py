@@ -620,6 +620,11 @@ class Amendment(models.Model):
         return f"{self.plan} · {self.get_kind_display()}: {self.what}"
 
     @property
+    def reason_display(self) -> str:
+        """The reason, translated when it is one of the app's own (typed reasons pass unchanged)."""
+        return gettext(self.reason)
+
+    @property
     def field_label(self) -> str:
         """The changed field as named in the admin, in the reader's language."""
         model = SUBJECT_MODELS.get(self.subject)

@@ -26,6 +26,7 @@ from akm_plan.text import NUL, NUL_MESSAGE, clean_text
 from services.access import Access
 from services.models import Organization, Service
 
+from .approval import IMPORT_REASON, record_added, record_changed
 from .forms import NOTE_MAX_LENGTH
 from .models import Actual, Indicator, PlanItem, Unit
 from .targets import derive_quarter_targets
@@ -296,7 +297,9 @@ class IndicatorResource(CheckedColumnsResource):
         return [instance.item.plan.organization] if instance.item_id else []
 
     def import_instance(self, instance, row, **kwargs):
-        # Kept to tell, after saving, whether the quarter targets must be derived again.
+        # Kept to tell, after saving, whether the quarter targets must be derived again, and what
+        # an approved plan's amendment says was there before.
+        instance._added = instance.pk is None
         instance._annual_target_before = instance.annual_target if instance.pk else None
         super().import_instance(instance, row, **kwargs)
 
@@ -311,12 +314,25 @@ class IndicatorResource(CheckedColumnsResource):
             instance.order = instance.item.indicators.count()
 
     def after_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user") if isinstance(kwargs.get("user"), AbstractBaseUser) else None
         item = instance.item
         saved = PlanItem.objects.values_list("title", "unit_id").get(pk=item.pk)
         if saved != (item.title, item.unit_id):
             item.save(update_fields=["title", "unit"])
+            now = (item.title, item.unit_id)
+            changes = [
+                (name, before, after)
+                for name, before, after in zip(("title", "unit"), saved, now, strict=True)
+                if before != after
+            ]
+            record_changed(item, changes, acting_user=user, reason=IMPORT_REASON)
+        if instance._added:
+            record_added(instance, acting_user=user, reason=IMPORT_REASON)
         if instance.annual_target != instance._annual_target_before:
             derive_quarter_targets([instance])
+            if not instance._added:
+                change = ("annual_target", instance._annual_target_before, instance.annual_target)
+                record_changed(instance, [change], acting_user=user, reason=IMPORT_REASON)
 
 
 class ActualResource(CheckedColumnsResource):

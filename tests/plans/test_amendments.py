@@ -213,3 +213,29 @@ def test_a_target_row_removed_from_the_targets_list_is_recorded(admin_client, pl
     (amendment,) = Amendment.objects.filter(plan=plan_2024)
     assert (amendment.kind, amendment.subject) == ("removed", "target")
     assert amendment.old_value == str(target.value)
+
+
+def test_an_annual_target_changed_by_an_import_is_recorded_as_the_imports(admin_client, demo, plan_2024):
+    from plans.resources import IndicatorResource
+    from tests.plans.test_import_export import csv_upload, exported, import_through_admin, with_row_changed
+
+    dataset = exported(IndicatorResource)
+    index = next(i for i, row in enumerate(dataset.dict) if row["item_number"] == "15")
+    old = visitors(plan_2024).annual_target
+
+    upload = csv_upload(with_row_changed(dataset, index, annual_target=800))
+    import_through_admin(admin_client, "indicator", upload)
+
+    (amendment,) = Amendment.objects.filter(plan=plan_2024)
+    assert (amendment.field, amendment.old_value, amendment.new_value) == ("annual_target", str(old), "800")
+    assert amendment.acting_user == demo.users["admin"]
+    assert "import" in amendment.reason_display.lower()
+
+
+def test_reimporting_an_unchanged_export_records_nothing(admin_client, plan_2024):
+    from plans.resources import IndicatorResource
+    from tests.plans.test_import_export import csv_upload, exported, import_through_admin
+
+    import_through_admin(admin_client, "indicator", csv_upload(exported(IndicatorResource)))
+
+    assert not Amendment.objects.exists()
