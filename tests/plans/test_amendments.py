@@ -239,3 +239,26 @@ def test_reimporting_an_unchanged_export_records_nothing(admin_client, plan_2024
     import_through_admin(admin_client, "indicator", csv_upload(exported(IndicatorResource)))
 
     assert not Amendment.objects.exists()
+
+
+@pytest.mark.parametrize(("username", "page"), [("direktor", "plan"), ("viloyat", "amendments")])
+def test_the_pages_listing_amendments_answer_in_the_same_queries_however_many(
+    client, demo, plan_2024, django_assert_num_queries, username, page
+):
+    def amend(count):
+        for number in range(count):
+            Amendment.objects.create(
+                plan=plan_2024, kind="changed", subject="indicator", what=f"15 · {number}",
+                field="annual_target", old_value="1", new_value="2", reason=WHY,
+                acting_user=demo.users["admin"],
+            )
+
+    url = reverse(f"plans:{page}", kwargs={"plan": plan_2024.pk} if page == "plan" else {})
+    client.force_login(demo.users[username])
+    amend(1)
+    client.get(url)
+    with django_assert_num_queries(6) as one:
+        client.get(url)
+    amend(20)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert WHY in client.get(url).content.decode()
