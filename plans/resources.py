@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -311,7 +311,9 @@ class IndicatorResource(CheckedColumnsResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None:
-            instance.order = instance.item.indicators.count()
+            # After the item's last indicator (their orders start at 1: a count would tie with it).
+            last = instance.item.indicators.aggregate(last=Max("order"))["last"]
+            instance.order = (last or 0) + 1
 
     def after_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user") if isinstance(kwargs.get("user"), AbstractBaseUser) else None
