@@ -52,4 +52,7 @@ def _links(request: HttpRequest) -> list[Link]:
         links.append(
             Link(_("Template for the districts"), reverse("plans:template-choose", kwargs={"year": year}))
         )
+    if access.is_reviewer:
+        # The region follows the changes its districts make to their approved plans.
+        links.append(Link(_("Amendments"), reverse("plans:amendments")))
     return links

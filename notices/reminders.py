@@ -81,8 +81,9 @@ def _decisions(plans: list[Plan], month: int) -> dict[int, str]:
 
 
 def plans_of_year(year: int) -> list[Plan]:
-    """Every centre's plan of `year`, with its centre."""
-    return list(Plan.objects.filter(year=year).select_related("organization").order_by("pk"))
+    """Every centre's approved plan of `year`, with its centre (nothing is entered in a draft, so
+    there is nothing to remind of or to digest)."""
+    return list(Plan.objects.approved().filter(year=year).select_related("organization").order_by("pk"))
 
 
 def lock_day_coming(on: datetime.date) -> list[Draft]:

@@ -6,10 +6,11 @@ centre's objects only.
 """
 import logging
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter as RelatedOnly
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -23,8 +24,20 @@ from akm_plan.sheet_reader import SheetRefused
 from services.access import access_for
 from services.admin_doors import CentreDoorsAdmin, CentreDoorsInline
 
+from .admin_amendments import AmendmentAdminMixin
 from .admin_formats import FORMATS
-from .models import Actual, CyrillicText, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
+from .models import (
+    Actual,
+    Amendment,
+    CyrillicText,
+    Deadline,
+    Indicator,
+    Plan,
+    PlanItem,
+    Section,
+    Target,
+    Unit,
+)
 from .ordering import place_by_number
 from .resources import ActualResource, IndicatorResource
 from .search import search_numbered
@@ -165,17 +178,28 @@ class SectionInline(CentreDoorsInline, admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+class PlanAdmin(CentreDoorsAdmin, AmendmentAdminMixin, admin.ModelAdmin):
     centre_paths = ("organization",)
-    list_display = ("__str__", "organization", "year", "kind")
+    list_display = ("__str__", "organization", "year", "kind", "approved_at")
     list_filter = ("year", "kind", ("organization", RelatedOnly))
     list_select_related = ("organization",)
     search_fields = ("organization__name", "year")
+    # Approved by the centre's director on the plan's page (plans.approval), not typed in here.
+    readonly_fields = ("approved_at", "approved_by")
     inlines = [SectionInline]
+    actions = ["create_next_year"]
+
+    @admin.action(description=_("Create next year's plan"), permissions=["add"])
+    def create_next_year(self, request: HttpRequest, queryset: QuerySet):
+        """Opens the preview of next year's plan for the one plan chosen."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one plan to copy into next year."), messages.WARNING)
+            return None
+        return redirect("plans:next-year", plan=queryset.get().pk)
 
 
 @admin.register(Section)
-class SectionAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+class SectionAdmin(CentreDoorsAdmin, AmendmentAdminMixin, admin.ModelAdmin):
     centre_paths = ("plan__organization",)
     list_display = ("number", "title", "plan", "order")
     list_filter = (("plan", RelatedOnly),)
@@ -208,7 +232,7 @@ class CyrillicTextAdmin(CentreDoorsAdmin, admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+class DeadlineAdmin(CentreDoorsAdmin, AmendmentAdminMixin, admin.ModelAdmin):
     centre_paths = ("plan__organization",)
     list_display = ("text", "kind", "first_month", "last_month", "plan")
     list_filter = ("kind", ("plan", RelatedOnly))
@@ -244,7 +268,7 @@ def indicators_to_rederive(formsets) -> list[Indicator]:
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(CentreDoorsAdmin, ApostropheSearchMixin, SimpleHistoryAdmin):
+class PlanItemAdmin(CentreDoorsAdmin, AmendmentAdminMixin, ApostropheSearchMixin, SimpleHistoryAdmin):
     centre_paths = ("plan__organization",)
     list_display = ("number", "title", "unit", "deadline", "section")
     list_display_links = ("number", "title")
@@ -311,7 +335,9 @@ class TargetInline(CentreDoorsInline, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(CentreDoorsAdmin, ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(
+    CentreDoorsAdmin, AmendmentAdminMixin, ApostropheSearchMixin, AllOrNothingImportMixin, SimpleHistoryAdmin
+):
     centre_paths = ("item__plan__organization",)
     list_display = ("__str__", "item", "label", "annual_target", "aggregation")
     list_filter = ("aggregation", ("item__plan", RelatedOnly), ("item__section", RelatedOnly))
@@ -334,13 +360,37 @@ class IndicatorAdmin(CentreDoorsAdmin, ApostropheSearchMixin, AllOrNothingImport
 
 
 @admin.register(Target)
-class TargetAdmin(CentreDoorsAdmin, SimpleHistoryAdmin):
+class TargetAdmin(CentreDoorsAdmin, AmendmentAdminMixin, SimpleHistoryAdmin):
     centre_paths = ("indicator__item__plan__organization",)
     list_display = ("indicator", "quarter", "value")
     list_filter = ("quarter", ("indicator__item__plan", RelatedOnly))
     list_select_related = ("indicator__item",)
     autocomplete_fields = ("indicator",)
     ordering = ("indicator__item__order", "indicator__order", "quarter")
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(CentreDoorsAdmin, admin.ModelAdmin):
+    """The record of changes to approved plans: read here, written only by plans.approval."""
+
+    centre_paths = ("plan__organization",)
+    list_display = ("created_at", "plan", "kind", "subject", "what", "field_label", "old_value", "new_value")
+    list_filter = ("kind", "subject", ("plan", RelatedOnly))
+    list_select_related = ("plan__organization", "acting_user")
+    search_fields = ("what", "reason")
+
+    @admin.display(description=_("field"))
+    def field_label(self, obj: Amendment) -> str:
+        return obj.field_label
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Actual)

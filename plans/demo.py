@@ -104,6 +104,8 @@ def load_demo(password: str, *, region: bool = False) -> list[str]:
         )
     if not Plan.objects.own().filter(organization=district, year=2024).exists():
         plan = import_plan(json.loads(PLAN_FILE.read_text(encoding="utf-8")), organization=district)
+        # Loaded approved, as the printed plan was signed: its figures can be entered.
+        Plan.objects.filter(pk=plan.pk).update(approved_at=now())
         load_printed_done(plan)
         done.append(f"loaded the 2024 plan: {plan.items.count()} items")
     # Hash once: the same password for every account, and hashing is slow on purpose.

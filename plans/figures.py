@@ -301,11 +301,26 @@ class MonthlySeries:
 
 def monthly_series(indicator: Indicator) -> MonthlySeries:
     """The indicator's twelve months, in one query; needs `item__deadline` loaded."""
+    rows = Actual.objects.filter(indicator=indicator).values_list("service_id", "month", "value")
+    return _series(indicator, rows)
+
+
+def plan_monthly_series(indicators: Sequence[Indicator]) -> dict[int, MonthlySeries]:
+    """The twelve months of each of `indicators` (of one plan or several), by indicator id, in one
+    query whatever their number; they need `item__deadline` loaded."""
+    rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for indicator_id, service_id, month, value in Actual.objects.filter(
+        indicator__in=[indicator.pk for indicator in indicators]
+    ).values_list("indicator_id", "service_id", "month", "value"):
+        rows[indicator_id].append((service_id, month, value))
+    return {indicator.pk: _series(indicator, rows.get(indicator.pk, [])) for indicator in indicators}
+
+
+def _series(indicator: Indicator, rows: Iterable[tuple[int, int, int]]) -> MonthlySeries:
+    """The series from the indicator's actuals as (service id, month, value)."""
     how = indicator.aggregation
     by_service: dict[int, dict[int, int]] = defaultdict(dict)
-    for service_id, month, value in Actual.objects.filter(indicator=indicator).values_list(
-        "service_id", "month", "value"
-    ):
+    for service_id, month, value in rows:
         by_service[service_id][month] = value
     services = list(by_service.values())
     done = [over_centres(how, (months.get(m, 0) for months in services)) for m in range(1, 13)]

@@ -7,7 +7,8 @@ closed; a month a manager reopened, or that the region's return of its report re
 open until it is closed again. A month whose quarterly report the region accepted is sealed:
 it stays closed and no manager may reopen (or close) it, until the reviewer takes the
 acceptance back, which closes it again as a reopenable month. A month that has not begun yet
-is never open, whatever was decided.
+is never open, whatever was decided. Nothing is open in a plan its director has not approved
+yet (a draft): it opens on approval, by the dates and decisions above.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MonthState(enum.StrEnum):
+    DRAFT = "draft"  # the plan is not approved yet: nothing can be entered in any month
     FUTURE = "future"  # not begun: nothing can be entered yet
     OPEN = "open"
     LOCKED = "locked"  # its lock date has passed
@@ -55,9 +57,18 @@ def lock_date(year: int, month: int, lock_day: int) -> datetime.date:
 
 
 def month_state(
-    year: int, month: int, *, today: datetime.date, lock_day: int, decision: str | None = None
+    year: int,
+    month: int,
+    *,
+    today: datetime.date,
+    lock_day: int,
+    decision: str | None = None,
+    approved: bool = True,
 ) -> MonthState:
-    """The state of `month` of `year` on `today`, given the last decision on it (if any)."""
+    """The state of `month` of `year` on `today`, given the last decision on it (if any) and
+    whether the plan is approved (callers that pick approved plans only may leave it)."""
+    if not approved:
+        return MonthState.DRAFT
     if today < datetime.date(year, month, 1):
         return MonthState.FUTURE
     if decision == Decision.SEALED:

@@ -3,7 +3,7 @@
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
@@ -31,6 +31,10 @@ class PlanQuerySet(models.QuerySet):
         """Regional centres' templates for their districts' plans."""
         return self.filter(kind=Plan.Kind.TEMPLATE)
 
+    def approved(self) -> "PlanQuerySet":
+        """Plans their director approved: figures can be entered against them."""
+        return self.filter(approved_at__isnull=False)
+
 
 class Plan(models.Model):
     """A centre's work plan for one year, or a regional centre's template of its districts' plans.
@@ -48,6 +52,18 @@ class Plan(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OWN)
+    # A plan is a draft until its director approves it (plans.approval.do_approve_plan); the date
+    # is printed in the plan document's "TASDIQLAYMAN" block. Empty approver: approved by a
+    # migration or a command, not by a person.
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -71,6 +87,11 @@ class Plan(models.Model):
                 name="plan_year_in_range",
                 violation_error_message=_("The year must be between 2000 and 2100."),
             ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | Q(approved_at__isnull=False),
+                name="plan_approver_with_date",
+                violation_error_message=_("An approved plan needs the date of its approval."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,6 +108,10 @@ class Plan(models.Model):
     @property
     def is_template(self) -> bool:
         return self.kind == Plan.Kind.TEMPLATE
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
 
 
 class Section(models.Model):
@@ -204,6 +229,15 @@ class PlanItem(models.Model):
         help_text=_(
             "The item of the region's template this item came from; empty for the centre's own items."
         ),
+    )
+    previous_item = models.ForeignKey(
+        "self",
+        verbose_name=_("last year's item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_items",
+        help_text=_("The item of last year's plan this item was copied from (plans.next_year)."),
     )
     note = models.TextField(_("note"), blank=True, help_text=_("How the row was read, corrections, remarks."))
 
@@ -559,3 +593,90 @@ class CyrillicText(models.Model):
     @staticmethod
     def key_of(latin: str) -> str:
         return hashlib.sha256(latin.encode()).hexdigest()
+
+
+class Amendment(models.Model):
+    """A change to an approved plan's structure or targets: what, old → new, why, who and when.
+
+    Written by plans.amendments from the admin's saves and deletions (explicit calls, not signals),
+    in the same transaction as the change."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("Added")
+        CHANGED = "changed", _("Changed")
+        REMOVED = "removed", _("Removed")
+
+    class Subject(models.TextChoices):
+        PLAN = "plan", _("plan")
+        SECTION = "section", _("section")
+        ITEM = "item", _("plan item")
+        INDICATOR = "indicator", _("indicator")
+        TARGET = "target", _("quarter target")
+        DEADLINE = "deadline", _("deadline")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    kind = models.CharField(_("change"), max_length=16, choices=Kind.choices)
+    subject = models.CharField(_("what was changed"), max_length=16, choices=Subject.choices)
+    what = models.TextField(_("what"))
+    # The model field's name; shown by its verbose name (field_label) in the reader's language.
+    field = models.CharField(_("field"), max_length=64, blank=True)
+    old_value = models.TextField(_("before"), blank=True)
+    new_value = models.TextField(_("after"), blank=True)
+    reason = models.TextField(_("why"))
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["plan_id", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="amendment_has_reason",
+                violation_error_message=_("Say why the approved plan is changed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["added", "changed", "removed"]),
+                name="amendment_kind_known",
+                violation_error_message=_("Unknown kind of change."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.get_kind_display()}: {self.what}"
+
+    @property
+    def reason_display(self) -> str:
+        """The reason, translated when it is one of the app's own (typed reasons pass unchanged)."""
+        return gettext(self.reason)
+
+    @property
+    def field_label(self) -> str:
+        """The changed field as named in the admin, in the reader's language."""
+        model = SUBJECT_MODELS.get(self.subject)
+        if not self.field or model is None:
+            return self.field
+        try:
+            return str(model._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:  # a field since removed from the model: its stored name
+            return self.field
+
+
+SUBJECT_MODELS: dict[str, type[models.Model]] = {
+    Amendment.Subject.PLAN: Plan,
+    Amendment.Subject.SECTION: Section,
+    Amendment.Subject.ITEM: PlanItem,
+    Amendment.Subject.INDICATOR: Indicator,
+    Amendment.Subject.TARGET: Target,
+    Amendment.Subject.DEADLINE: Deadline,
+}

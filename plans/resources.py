@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -26,6 +26,7 @@ from akm_plan.text import NUL, NUL_MESSAGE, clean_text
 from services.access import Access
 from services.models import Organization, Service
 
+from .approval import IMPORT_REASON, record_added, record_changed
 from .forms import NOTE_MAX_LENGTH
 from .models import Actual, Indicator, PlanItem, Unit
 from .targets import derive_quarter_targets
@@ -296,7 +297,9 @@ class IndicatorResource(CheckedColumnsResource):
         return [instance.item.plan.organization] if instance.item_id else []
 
     def import_instance(self, instance, row, **kwargs):
-        # Kept to tell, after saving, whether the quarter targets must be derived again.
+        # Kept to tell, after saving, whether the quarter targets must be derived again, and what
+        # an approved plan's amendment says was there before.
+        instance._added = instance.pk is None
         instance._annual_target_before = instance.annual_target if instance.pk else None
         super().import_instance(instance, row, **kwargs)
 
@@ -308,15 +311,30 @@ class IndicatorResource(CheckedColumnsResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None:
-            instance.order = instance.item.indicators.count()
+            # After the item's last indicator (their orders start at 1: a count would tie with it).
+            last = instance.item.indicators.aggregate(last=Max("order"))["last"]
+            instance.order = (last or 0) + 1
 
     def after_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user") if isinstance(kwargs.get("user"), AbstractBaseUser) else None
         item = instance.item
         saved = PlanItem.objects.values_list("title", "unit_id").get(pk=item.pk)
         if saved != (item.title, item.unit_id):
             item.save(update_fields=["title", "unit"])
+            now = (item.title, item.unit_id)
+            changes = [
+                (name, before, after)
+                for name, before, after in zip(("title", "unit"), saved, now, strict=True)
+                if before != after
+            ]
+            record_changed(item, changes, acting_user=user, reason=IMPORT_REASON)
+        if instance._added:
+            record_added(instance, acting_user=user, reason=IMPORT_REASON)
         if instance.annual_target != instance._annual_target_before:
             derive_quarter_targets([instance])
+            if not instance._added:
+                change = ("annual_target", instance._annual_target_before, instance.annual_target)
+                record_changed(instance, [change], acting_user=user, reason=IMPORT_REASON)
 
 
 class ActualResource(CheckedColumnsResource):

@@ -28,7 +28,14 @@ def month_states(plan: Plan) -> dict[int, MonthState]:
     on = today()
     lock_day = plan.organization.entry_lock_day
     return {
-        month: month_state(plan.year, month, today=on, lock_day=lock_day, decision=decisions.get(month))
+        month: month_state(
+            plan.year,
+            month,
+            today=on,
+            lock_day=lock_day,
+            decision=decisions.get(month),
+            approved=plan.is_approved,
+        )
         for month in range(1, 13)
     }
 
@@ -100,7 +107,12 @@ def entry_window(plan: Plan, month: int) -> EntryWindow:
     lock = MonthLock.objects.filter(plan=plan, month=month).select_related("changed_by").first()
     lock_day = plan.organization.entry_lock_day
     state = month_state(
-        plan.year, month, today=today(), lock_day=lock_day, decision=lock.state if lock else None
+        plan.year,
+        month,
+        today=today(),
+        lock_day=lock_day,
+        decision=lock.state if lock else None,
+        approved=plan.is_approved,
     )
     returned = None
     if lock is not None and lock.state == Decision.RETURNED and state.is_open:

@@ -1,9 +1,10 @@
 """URLs of the plan's pages: monthly entry, progress dashboards (a centre's, a region's, the nation's),
-the region's template sent to its districts, the plan from and as a Word file."""
+the plan itself (approval, amendments, next year's plan, the year view), the region's template sent to
+its districts, the plan from and as a Word file."""
 
 from django.urls import path
 
-from .views import dashboards, entry, month_sheet, regional, template_send, word_import
+from .views import dashboards, entry, month_sheet, plan, regional, template_send, word_import
 
 app_name = "plans"
 
@@ -36,4 +37,9 @@ urlpatterns = [
     path("import/preview/", word_import.preview, name="word-import-preview"),
     path("<int:plan_id>/document.pdf", word_import.document_pdf, name="plan-document-pdf"),
     path("<int:plan_id>/document.docx", word_import.document_docx, name="plan-document-docx"),
+    path("<int:plan>/", plan.plan_page, name="plan"),
+    path("<int:plan>/approve/", plan.approve, name="plan-approve"),
+    path("<int:plan>/next-year/", plan.next_year, name="next-year"),
+    path("<int:plan>/year/", plan.year_view, name="plan-year"),
+    path("amendments/", plan.amendments, name="amendments"),
 ]

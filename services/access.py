@@ -26,7 +26,7 @@ from django.db.models import Model, Q, QuerySet
 from .models import Membership, Organization, Service
 
 if TYPE_CHECKING:
-    from plans.models import Indicator, PlanItem
+    from plans.models import Indicator, Plan, PlanItem
 
 
 class Access:
@@ -205,6 +205,26 @@ class Access:
     def can_review_consolidated(self, region: Organization) -> bool:
         """May accept or return it: the reviewers of the centre directly above (the National Library)."""
         return self.reviews(region)
+    # Plans: approval, amendments, next year's plan.
+
+    def can_view_plan(self, plan: Plan) -> bool:
+        """May open the plan's page (its approval, amendments, year view): those who see the
+        centre whole, the regional centre's reviewers and managers included."""
+        return self.can_view_centre(plan.organization_id)
+
+    def can_approve_plan(self, plan: Plan) -> bool:
+        """May approve the plan as its director: a manager of its centre, while it is a draft."""
+        return self.manages(plan.organization_id) and not plan.is_approved
+
+    def can_create_next_plan(self, plan: Plan) -> bool:
+        """May make next year's plan from this one: a manager of its centre, or an administrator
+        (from the admin's action)."""
+        return self.manages(plan.organization_id) or self.is_administrator
+
+    def amendments_filter(self) -> Q:
+        """A filter on Amendment keeping the amendments this person may read: those of the centres
+        they see whole (a region sees its districts')."""
+        return self.centres_filter("plan__organization")
 
     # Services and their figures.
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from plans.models import Actual, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
+from plans.models import Actual, Amendment, Deadline, Indicator, Plan, PlanItem, Section, Target, Unit
 from plans.pacing import DeadlineKind
 from reports.models import Report
 from services.models import Membership, Organization, Service
@@ -34,6 +34,7 @@ class OtherCentre:
     target: Target
     actual: Actual
     report: Report
+    amendment: Amendment
 
     def objects(self) -> dict[str, object]:
         """The other centre's object of each model, by model label."""
@@ -41,7 +42,7 @@ class OtherCentre:
             obj._meta.label: obj
             for obj in (
                 self.centre, self.service, self.membership, self.plan, self.section, self.deadline,
-                self.item, self.indicator, self.target, self.actual, self.report,
+                self.item, self.indicator, self.target, self.actual, self.report, self.amendment,
             )
         }
 
@@ -76,8 +77,18 @@ def build_other_centre(demo) -> OtherCentre:
     actual.value, actual.note = SECRET_FIGURE, "Zomin: maxfiy izoh"
     actual.save()
     report = Report.objects.create(plan=plan, quarter=1)
+    amendment = amendment_of(plan, "Zomin ko‘rsatkichi", reason="Zomin sababi")
     return OtherCentre(
-        centre, service, membership, plan, section, deadline, item, indicator, target, actual, report
+        centre, service, membership, plan, section, deadline, item, indicator, target, actual, report,
+        amendment,
+    )
+
+
+def amendment_of(plan: Plan, what: str, reason: str) -> Amendment:
+    """An amendment of the plan, as the admin records one (plans.approval)."""
+    return Amendment.objects.create(
+        plan=plan, kind="changed", subject="indicator", what=what, field="annual_target",
+        old_value="1", new_value=str(SECRET_FIGURE) if "Zomin" in what else "2", reason=reason,
     )
 
 
@@ -102,6 +113,7 @@ def own_objects(demo) -> dict[str, object]:
             target,
             actual,
             Report.objects.get_or_create(plan=demo.plan, quarter=1)[0],
+            amendment_of(demo.plan, str(actual.indicator), reason="Viloyat ko‘rsatmasi"),
         )
     }
 

@@ -58,11 +58,18 @@ NOT_ON_PAGE = gettext_lazy("The form names figures that are not on this page. No
 SEALED_MESSAGE = gettext_lazy(
     "This month is sealed: the regional centre accepted its quarterly report. Nothing can be entered for it."
 )
+DRAFT_MESSAGE = gettext_lazy(
+    "This plan is a draft: figures can be entered once the centre's director approves it."
+)
 # Said where the manager's reopen button would be, and when a reopening is refused.
 CANNOT_REOPEN_SEALED = gettext_lazy(
     "A sealed month cannot be reopened: the regional centre accepted its quarterly report. Its "
     "reviewer can take the acceptance back; then the month can be reopened here."
 )
+
+
+# States no manager's decision can change: a month not begun, a plan not approved.
+UNDECIDABLE = (MonthState.FUTURE, MonthState.DRAFT)
 
 
 def month_name(month: int) -> str:
@@ -176,7 +183,8 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
             "empty_count": sum(1 for row in rows if row.is_empty),
             "completion": completion,
             "may_complete": access.can_complete(service_obj) and state.is_open,
-            "may_lock": access.manages(plan.organization_id) and state != MonthState.FUTURE,
+            "may_overview": access.manages(plan.organization_id),
+            "may_lock": access.manages(plan.organization_id) and state not in UNDECIDABLE,
             "previous_month": month - 1 if month > 1 else None,
             "next_month": month + 1 if month < 12 and _is_current_or_past(plan, month + 1) else None,
         },
@@ -217,6 +225,8 @@ def _refused_rows(page_rows: list[tuple[EntryPageRow, EntryRowFields, Conflict |
 
 def _window_message(window: EntryWindow) -> str:
     """Until when the month is open for entry, or since when (and why) it is closed."""
+    if window.state == MonthState.DRAFT:
+        return str(DRAFT_MESSAGE)
     if window.state == MonthState.FUTURE:
         return _("This month has not begun yet: it opens for entry on %(date)s.") % {
             "date": date_format(window.first_day)
@@ -324,7 +334,7 @@ def month_lock(request: HttpRequest, year: int, month: int) -> HttpResponse:
     plan = _plan(centre.pk, year)
     action = request.POST.get("action")
     window = entry_window(plan, month)
-    if window.state == MonthState.FUTURE:
+    if window.state in UNDECIDABLE:
         return _refuse(request, _window_message(window))
     if action not in ("reopen", "close"):
         return _refuse(request, _("Unknown action."), 400)

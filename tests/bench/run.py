@@ -128,6 +128,7 @@ class World:
         from django.db import transaction
 
         from plans.exchange import import_plan
+        from plans.models import Plan
         from services.models import Organization, Service
 
         start = len(self.centres)
@@ -147,6 +148,9 @@ class World:
                 if self.template is None:
                     # The first centre's plans go through the real import, as a centre's would.
                     plans = [import_plan(self.plan_data, organization=centre, year=year) for year in YEARS]
+                    # Approved, as plans in use are: figures are entered only against those.
+                    imported = Plan.objects.filter(pk__in=[plan.pk for plan in plans])
+                    imported.update(approved_at=datetime.now(UTC))
                     self.template = plans[-1]
                 else:
                     plans = clone_plan(self.template, centre, YEARS)
@@ -202,7 +206,10 @@ def clone_plan(template, centre, years) -> list:
     deadlines = list(template.deadlines.all())
     items = list(template.items.prefetch_related("services").order_by("order"))
     indicators = list(Indicator.objects.filter(item__plan=template).prefetch_related("targets"))
-    plans = Plan.objects.bulk_create(Plan(organization=centre, year=year) for year in years)
+    approved = datetime.now(UTC)
+    plans = Plan.objects.bulk_create(
+        Plan(organization=centre, year=year, approved_at=approved) for year in years
+    )
     result = []
     for plan in plans:
         new_sections = dict(

@@ -45,6 +45,8 @@ NEVER = {
     ("axes.AccessAttempt", "add"), ("axes.AccessLog", "add"), ("axes.AccessFailureLog", "add"),
     # Notices and their deliveries are written by the app's events and reminders only.
     ("notices.Notice", "add"), ("notices.Delivery", "add"),
+    # Amendments are recorded by the plan's changes (plans.approval) and kept.
+    ("plans.Amendment", "add"), ("plans.Amendment", "delete"),
 }
 
 # Answers besides status codes: a redirect to the admin's index (Django's answer to an object the

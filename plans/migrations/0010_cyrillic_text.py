@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0008_region_templates'),
+        ('plans', '0009_plan_approval'),
     ]
 
     operations = [
