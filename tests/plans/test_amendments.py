@@ -134,6 +134,7 @@ def test_an_indicator_added_on_the_items_page_is_recorded(admin_client, plan_202
             f"indicators-{n}-label": "Masofadan",
             f"indicators-{n}-annual_target": "40",
             f"indicators-{n}-order": "9",
+            f"indicators-{n}-aggregation": "sum",
         }
     )
 

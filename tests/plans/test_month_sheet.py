@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from plans.clock import now
 from plans.entry import do_close_month, do_reopen_month
 from plans.models import Actual, Indicator, Plan
 from plans.month_sheet import FIRST_ROW, ID, IDENTITY_ROW, LOADED_VALUE, NOTE, VALUE
@@ -246,7 +247,7 @@ def test_a_sheet_of_another_service_is_refused(client, demo, plan_2024, abonemen
 def test_a_sheet_of_another_plan_is_refused(client, demo, plan_2024, abonement):
     client.force_login(demo.users["direktor"])
     book = download(client, plan_2024, 4, abonement)
-    other = Plan.objects.create(organization=demo.district, year=2023)
+    other = Plan.objects.create(organization=demo.district, year=2023, approved_at=now())
     do_reopen_month(other, 4, acting_user=demo.users["direktor"], reason="tuzatish")
     message = refused_message(upload(client, other, 4, abonement, book))
     assert message.startswith("Bu varaq boshqa rejaniki.")
