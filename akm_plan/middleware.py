@@ -101,7 +101,12 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.warning("Database unavailable: %s", exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "60"
-        return response
+        return database_unavailable(exception)
+
+
+def database_unavailable(exception: Exception) -> HttpResponse:
+    """The 503 page for a database that cannot be reached (see DatabaseUnavailableMiddleware)."""
+    logger.warning("Database unavailable: %s", exception)
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "60"
+    return response

@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from . import views
 
+handler500 = "akm_plan.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,16 +1,23 @@
-"""Pages that belong to no app: the landing page after login, which sends each person to their work."""
+"""Pages that belong to no app: the landing page after login, which sends each person to their work;
+the 500 page."""
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from plans.clock import today
 from plans.models import Plan
 from plans.selectors import landing_month
 from services.access import access_for
 from services.models import Organization
+
+from .middleware import database_unavailable
 
 
 def _landing_plan(organization_ids: set[int]) -> Plan | None:
@@ -50,3 +57,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.is_reviewer:
         return redirect("reports:list")
     return render(request, "home.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page (urls.handler500), or the 503 page when what failed was reaching the database.
+
+    DatabaseUnavailableMiddleware answers 503 for a view that loses the database; a middleware
+    that does (the session's or the user's read, mid-restart) fails outside its reach, and Django
+    calls this handler with the exception still being handled.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        return database_unavailable(exception)
+    return HttpResponseServerError(render_to_string("500.html"))

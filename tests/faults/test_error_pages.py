@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from akm_plan.middleware import DatabaseUnavailableMiddleware
+from akm_plan.views import server_error
 from tests.deploy.csp import csp_violations
 
 
@@ -32,6 +33,31 @@ def test_the_database_page_follows_the_language():
         response = middleware().process_exception(RequestFactory().get("/"), OperationalError())
 
     assert "База данных недоступна" in response.content.decode()
+
+
+def handled_by_the_500_handler(error: Exception):
+    try:
+        raise error
+    except Exception:
+        return server_error(RequestFactory().get("/"))
+
+
+def test_a_database_lost_outside_a_view_answers_503_too():
+    """A middleware that reads the session or the user fails outside process_exception's reach:
+    the 500 handler answers 503 for it as well."""
+    with translation.override("uz"):
+        response = handled_by_the_500_handler(OperationalError("server closed the connection"))
+
+    assert response.status_code == 503
+    assert "Maʼlumotlar bazasi vaqtincha ishlamayapti" in response.content.decode()
+
+
+def test_other_faults_get_the_500_page():
+    with translation.override("uz"):
+        response = handled_by_the_500_handler(ValueError("bug"))
+
+    assert response.status_code == 500
+    assert 'data-error="server-error"' in response.content.decode()
 
 
 def test_other_exceptions_are_left_to_the_500_page():
