@@ -28,6 +28,7 @@ from reports.tables import build_table
 from reports.workflow import do_accept, do_return, do_save_notes, do_submit
 from services.models import Membership, Organization, Service
 
+from . import clock
 from .models import Actual, Deadline, Indicator, MonthCompletion, Plan, PlanItem, Section, Target
 from .pacing import expected_amount, quarter_targets
 
@@ -201,7 +202,8 @@ def generate_district(
         Service(organization=centre, name=name, order=order)
         for order, (_short, name) in enumerate(SERVICES, 1)
     )
-    plan = Plan.objects.create(organization=centre, year=source.year)
+    # Approved, as the district's director signed it: its figures are entered against it.
+    plan = Plan.objects.create(organization=centre, year=source.year, approved_at=clock.now())
     copy_structure(source, plan, scale=scale)
     generator = random.Random(seed)
     services = list(centre.services.order_by("order"))

@@ -252,6 +252,8 @@ def test_the_demo_region_loads_twice_and_has_its_late_and_returned_districts(db)
     jizzax = Organization.objects.get(name=REGIONAL)
     assert Organization.objects.filter(parent=jizzax).count() == 4
     assert Plan.objects.templates().filter(organization=jizzax, year=2024).count() == 1
+    # Every district's plan is approved: its figures can be entered (plans.locks, DRAFT).
+    assert not Plan.objects.own().filter(organization__parent=jizzax, approved_at__isnull=True).exists()
     states = {
         report.plan.organization.name: report.state
         for report in Report.objects.filter(plan__organization__parent=jizzax, quarter=1).select_related(
