@@ -48,23 +48,18 @@ def entry_url(demo, month=4):
     )
 
 
+# What a GET answers for the demo's own roles is in the URL walk's table (tests/faults/
+# test_url_walk.py, one table for every URL); here only the roles it has no account for.
 ENTRY_GET = {
-    "anonymous": 302,
-    "staff": 200,
     "other_staff": 403,
-    "head": 200,
-    "manager": 200,
-    "reviewer": 200,
     "other_manager": 403,
 }
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ENTRY_GET)
 def test_entry_page_get(client, demo, people, role):
     response = as_role(client, people, role).get(entry_url(demo))
     assert response.status_code == ENTRY_GET[role]
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("login"))
 
 
 ENTRY_POST = {

@@ -14,6 +14,9 @@ ROLES = ["manager", "reviewer", "staff", "head", "other_manager", "other_reviewe
 # The national library's reviewer reads the districts too, through their region (issue 12); only
 # the region's reviewer accepts or returns a district's report.
 VIEWERS = {"manager", "reviewer", "national_reviewer"}
+# What a GET answers for the demo's own roles is in the URL walk's table (tests/faults/
+# test_url_walk.py, one table for every URL); here only the roles it has no account for.
+GET_ROLES = ["other_manager", "other_reviewer", "national_reviewer"]
 
 READ = ["detail", "pdf", "xlsx"]
 # The confirmation pages (GET) and who may open them.
@@ -53,14 +56,11 @@ def _snapshot():
     )
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", GET_ROLES)
 @pytest.mark.parametrize("name", READ)
 def test_reading_a_report(client, world, role, name):
     response = _client(client, world, role).get(_url(world, name))
-    if role is None:
-        assert response.status_code == 302 and "/login/" in response["Location"]
-    else:
-        assert response.status_code == (200 if role in VIEWERS else 403)
+    assert response.status_code == (200 if role in VIEWERS else 403)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -70,15 +70,12 @@ def test_reading_by_post_is_not_allowed(client, world, role, name):
     assert response.status_code == (302 if role is None else 405)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", GET_ROLES)
 @pytest.mark.parametrize("name", list(CONFIRM))
 def test_confirmation_pages_only_for_their_role_and_change_nothing(client, world, role, name):
     before = _snapshot()
     response = _client(client, world, role).get(_url(world, name))
-    if role is None:
-        assert response.status_code == 302 and "/login/" in response["Location"]
-    else:
-        assert response.status_code == (200 if role in CONFIRM[name] else 403)
+    assert response.status_code == (200 if role in CONFIRM[name] else 403)
     assert _snapshot() == before
 
 
@@ -89,12 +86,12 @@ def test_confirmation_pages_by_post_are_not_allowed(client, world, role, name):
     assert response.status_code == (302 if role is None else 405)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", GET_ROLES)
 @pytest.mark.parametrize("name", list(WRITE))
 def test_actions_by_get_are_not_allowed_and_change_nothing(client, world, role, name):
     before = _snapshot()
     response = _client(client, world, role).get(_url(world, name))
-    assert response.status_code == (302 if role is None else 405)
+    assert response.status_code == 405
     assert _snapshot() == before
 
 
