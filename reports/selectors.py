@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
 from django.utils.dates import MONTHS
 
 from plans.clock import today
-from plans.locks import MonthState, lock_date
-from plans.models import Plan
+from plans.locks import MonthState, lock_date, quarter_months
+from plans.models import Actual, Plan
 from plans.selectors import ServiceMonth, month_states, quarter_overview
 from services.access import Access
 
 from . import rules
 from .models import Report, ReportEvent, ReportVersion
 from .tables import ReportRow, ReportTable, build_table
-from .workflow import notes_of, row_name, version_table
+from .workflow import NOTE_MAX_LENGTH, notes_of, row_name, version_table
 
 DEFAULT_DUE_DAY = 5
 
@@ -113,6 +113,9 @@ class ReportPage:
     events: list[ReportEvent]
     due: datetime.date
     punctuality: rules.Punctuality
+    # Notes proposed from the months' notes (proposed_notes), by indicator id, for the indicators
+    # with no note saved or typed; only while the person may edit the notes. Never saved by itself.
+    proposals: Mapping[int, str]
 
     @property
     def state(self) -> str:
@@ -152,10 +155,45 @@ def missing_notes(plan: Plan, quarter: int) -> list[NamedRow]:
     return named_rows(table, table.missing_notes())
 
 
-def report_page(plan: Plan, quarter: int, *, typed_notes: Mapping[int, str] | None = None) -> ReportPage:
+def proposed_notes(plan: Plan, quarter: int, *, without: Collection[int] = ()) -> dict[int, str]:
+    """What each indicator's quarter note could say: its months' notes ("what was done") of the
+    quarter, one line per month and service in the order of months ("Yanvar: …"; with the
+    service's name when several services wrote notes for it), by indicator id; none for the
+    indicators in `without` (those with a note already). One query."""
+    lines: dict[int, list[tuple[int, str, str]]] = {}
+    actuals = (
+        Actual.objects.filter(indicator__item__plan=plan, month__in=quarter_months(quarter))
+        .exclude(note="")
+        .order_by("indicator_id", "month", "service__order", "service__name", "service_id")
+        .values_list("indicator_id", "month", "service__name", "note")
+    )
+    for indicator_id, month, service, note in actuals:
+        if indicator_id in without:
+            continue
+        text = "; ".join(line.strip() for line in note.splitlines() if line.strip())
+        if text:
+            lines.setdefault(indicator_id, []).append((month, service, text))
+    proposals = {}
+    for indicator_id, notes in lines.items():
+        several = len({service for _month, service, _text in notes}) > 1
+        proposal = "\n".join(
+            f"{MONTHS[month]} ({service}): {text}" if several else f"{MONTHS[month]}: {text}"
+            for month, service, text in notes
+        )
+        if len(proposal) > NOTE_MAX_LENGTH:
+            proposal = proposal[: NOTE_MAX_LENGTH - 1] + "…"
+        proposals[indicator_id] = proposal
+    return proposals
+
+
+def report_page(
+    plan: Plan, quarter: int, *, typed_notes: Mapping[int, str] | None = None, propose: bool = False
+) -> ReportPage:
     """The report on `quarter` of `plan` (with `organization__parent` loaded): while it is with the
     centre, the live figures and its notes (those in `typed_notes` as typed on a refused form, in
-    place of the saved ones); once sent, the table as sent. At most eight queries."""
+    place of the saved ones); once sent, the table as sent. With `propose` (the person edits the
+    notes) and while the notes can be edited, the notes proposed from the months' notes for the
+    indicators with none (one query more). At most nine queries."""
     report = Report.objects.filter(plan=plan, quarter=quarter).first()
     versions: list[ReportVersion] = []
     events: list[ReportEvent] = []
@@ -168,8 +206,13 @@ def report_page(plan: Plan, quarter: int, *, typed_notes: Mapping[int, str] | No
     if report is not None and report.state in (Report.State.SUBMITTED, Report.State.ACCEPTED):
         frozen = ReportVersion.objects.defer("pdf").get(pk=versions[-1].pk)
         table = version_table(frozen)
-    else:
-        table = build_table(plan, quarter, notes={**notes_of(report), **(typed_notes or {})})
+    proposals: dict[int, str] = {}
+    if frozen is None:
+        notes = {**notes_of(report), **(typed_notes or {})}
+        table = build_table(plan, quarter, notes=notes)
+        state = report.state if report else Report.State.DRAFT
+        if propose and rules.notes_editable(state):
+            proposals = proposed_notes(plan, quarter, without=notes)
     due = rules.due_date(plan.year, quarter, _due_day(plan))
     sent_on = report.first_submitted_on if report else None
     return ReportPage(
@@ -182,6 +225,7 @@ def report_page(plan: Plan, quarter: int, *, typed_notes: Mapping[int, str] | No
         events=events,
         due=due,
         punctuality=rules.punctuality(due, sent_on=sent_on, today=today()),
+        proposals=proposals,
     )
 
 

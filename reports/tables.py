@@ -30,6 +30,10 @@ FIGURES = "figures"  # a row with figures: an indicator, or a parent item summin
 
 NEEDS_NOTE = {Status.BEHIND, Status.OVERDUE}
 
+# A note longer than this is printed in the PDF on a full-width row under its row, not in the
+# narrow note column (reports/_table.html with notes_below).
+LONG_NOTE = 80
+
 # The format of a stored table (ReportVersion.table), under the key "format". A change to the
 # stored keys raises it and adds to UPGRADES a function turning the format before into the new
 # one (rename a key there, fill a new one); the format written is always FORMAT.
@@ -69,6 +73,10 @@ class ReportRow:
     @property
     def needs_note(self) -> bool:
         return self.indicator_id is not None and self.status in NEEDS_NOTE
+
+    @property
+    def long_note(self) -> bool:
+        return len(self.note.strip()) > LONG_NOTE
 
     @property
     def status_label(self) -> str:

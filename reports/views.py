@@ -122,8 +122,8 @@ def _detail(
     """The report page; after a refused form, with the notes as typed (`typed_notes`) or the rows
     that stopped the sending (`refused`), linked."""
     access = access_for(request)
-    page = report_page(plan, quarter, typed_notes=typed_notes)
     manages = access.manages(plan.organization)
+    page = report_page(plan, quarter, typed_notes=typed_notes, propose=manages)
     reviews = access.reviews(plan.organization)
     return render(
         request,
@@ -131,6 +131,7 @@ def _detail(
         {
             "page": page,
             "table": page.table,
+            "proposals": page.proposals,
             "note_form": manages and rules.notes_editable(page.state),
             "show_status": True,
             "can_submit": manages
