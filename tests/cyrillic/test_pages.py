@@ -195,6 +195,19 @@ def test_search_finds_latin_text_by_its_cyrillic_spelling(demo):
     assert latin and cyrillic == latin
 
 
+@pytest.mark.parametrize(("latin", "cyrillic"), [("so‘rovnoma", "сўровнома"), ("ma’lumot", "маълумот")])
+def test_the_admins_item_search_finds_the_same_items_by_either_spelling(client, demo, latin, cyrillic):
+    cyrillic_client(client, demo.users["admin"])
+    url = reverse("admin:plans_planitem_changelist")
+
+    def found(term):
+        response = client.get(url, {"q": term})
+        assert response.status_code == 200
+        return {item.pk for item in response.context["cl"].result_list}
+
+    assert found(latin) and found(cyrillic) == found(latin)
+
+
 def test_the_quarterly_pdf_in_cyrillic(plan_2024):
     with translation.override("uz-cyrl"):
         content = render_pdf(build_table(plan_2024, 1), on=ON)
