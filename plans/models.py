@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from services.models import Organization, Service
 
 from .aggregation import Aggregation
+from .cyrillic import shown
 from .deadlines import roman
 from .locks import Decision
 from .pacing import DeadlineKind, Window
@@ -95,15 +96,13 @@ class Plan(models.Model):
         ]
 
     def __str__(self) -> str:
+        """The plan's name in the active language, the centre's name in the reader's script."""
+        centre = shown(self.organization.name)
         if self.kind == Plan.Kind.TEMPLATE:
-            return _("%(centre)s, %(year)s template for the districts") % {
-                "centre": self.organization,
-                "year": self.year,
-            }
-        return _("%(centre)s, %(year)s work plan") % {
-            "centre": self.organization,
-            "year": self.year,
-        }
+            template = _("%(centre)s, %(year)s template for the districts")
+        else:
+            template = _("%(centre)s, %(year)s work plan")
+        return template % {"centre": centre, "year": self.year}
 
     @property
     def is_template(self) -> bool:

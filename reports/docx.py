@@ -1,7 +1,8 @@
 """The quarterly report as a Word document: the same table as the PDF and the XLSX (reports.tables),
 for centres that edit the report before signing it.
 
-Text goes in as python-docx runs (never as markup), so whatever a note holds stays text.
+Text goes in as python-docx runs (never as markup), so whatever a note holds stays text. The words
+are in the active language, the plan's text in the reader's script (ReportTable.in_reader_script).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def render_docx(table: ReportTable, *, on: datetime.date) -> bytes:
 
     from .plan_document import page_numbers
 
+    table = table.in_reader_script()
     word = Document()
     word.styles["Normal"].font.name = "Times New Roman"
     word.styles["Normal"].font.size = Pt(9)

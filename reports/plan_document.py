@@ -2,8 +2,10 @@
 
 One set of rows (`plan_document`) is laid out as a PDF (WeasyPrint, through reports.pdf and its
 fetcher) and as a DOCX (python-docx) that centres edit before printing. The document speaks
-Uzbek whatever the interface's language, as the plans are printed and signed in Uzbek, and its
-table is the layout plans.word_plan reads: a DOCX written here reads back as the same plan.
+Uzbek whatever the interface's language, as the plans are printed and signed in Uzbek: in Latin,
+or in Cyrillic for readers of Ўзбекча (the fixed words from the uz-cyrl catalogue, the plan's text
+through plans.cyrillic.shown). Its table is the layout plans.word_plan reads: a DOCX written here
+in Latin reads back as the same plan.
 
 The table's figure column is the annual target: a parent item prints "jami N", the sum of its
 sub-items' targets; an item of several indicators prints them on the rows below it, labelled in
@@ -21,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import pgettext
 
+from plans.cyrillic import CYRILLIC, fresh_corrections, reads_cyrillic, shown
 from plans.exchange import plan_to_dict
 from plans.models import Plan
 
@@ -45,6 +48,7 @@ class DocumentRow:
 
 @dataclass(frozen=True)
 class PlanDocument:
+    language: str  # DOCUMENT_LANGUAGE, or CYRILLIC for readers of Ўзбекча
     centre: str
     director: str
     year: int
@@ -64,13 +68,15 @@ def _figure(target: int | None) -> str:
 
 
 def plan_document(plan: Plan, *, approved_on: datetime.date | None = None) -> PlanDocument:
-    """The document's words and rows, in Uzbek."""
+    """The document's words and rows, in Uzbek: in Cyrillic when the active language is Ўзбекча."""
     data = plan_to_dict(plan)
-    with translation.override(DOCUMENT_LANGUAGE):
+    language = CYRILLIC if reads_cyrillic() else DOCUMENT_LANGUAGE
+    fresh_corrections()
+    with translation.override(language):
         all_services = pgettext("plan document", "all services")
         rows: list[DocumentRow] = []
         for section in data["sections"]:
-            rows.append(DocumentRow("section", number=section["number"], title=section["title"]))
+            rows.append(DocumentRow("section", number=section["number"], title=shown(section["title"])))
             sums: dict[str, int | None] = {}
             for item in section["items"]:
                 if item["parent"]:
@@ -87,18 +93,18 @@ def plan_document(plan: Plan, *, approved_on: datetime.date | None = None) -> Pl
                     figure = pgettext("plan document", "total %(sum)s") % {"sum": sums[item["number"]]}
                 else:
                     figure = ""
-                services = list(item["services"])
+                services = [shown(service) for service in item["services"]]
                 if item["all_services"]:
                     services.append(all_services)
                 rows.append(
                     DocumentRow(
                         "item",
                         number=item["number"],
-                        title=item["title"],
-                        unit=item["unit"],
+                        title=shown(item["title"]),
+                        unit=shown(item["unit"]),
                         figure=figure,
-                        steps=[line for line in item["steps"].split("\n") if line.strip()],
-                        deadline=item["deadline"],
+                        steps=[shown(line) for line in item["steps"].split("\n") if line.strip()],
+                        deadline=shown(item["deadline"]),
                         services=services,
                         level=1 if item["parent"] else 0,
                     )
@@ -107,7 +113,7 @@ def plan_document(plan: Plan, *, approved_on: datetime.date | None = None) -> Pl
                     rows.extend(
                         DocumentRow(
                             "indicator",
-                            title=ind["label"],
+                            title=shown(ind["label"]),
                             figure=_figure(ind["annual_target"]),
                             level=2 if item["parent"] else 1,
                         )
@@ -118,15 +124,17 @@ def plan_document(plan: Plan, *, approved_on: datetime.date | None = None) -> Pl
             if approved_on
             else pgettext("plan document", "«____» ____________ %(year)s-year") % {"year": plan.year}
         )
+        centre = shown(data["centre"])
         return PlanDocument(
-            centre=data["centre"],
-            director=plan.organization.director_name,
+            language=language,
+            centre=centre,
+            director=shown(plan.organization.director_name),
             year=plan.year,
             approved_on=approved_on,
             approve_word=pgettext("plan document", "I APPROVE"),
-            director_word=pgettext("plan document", "Director of %(centre)s") % {"centre": data["centre"]},
+            director_word=pgettext("plan document", "Director of %(centre)s") % {"centre": centre},
             title=pgettext("plan document", "Work plan of %(centre)s for %(year)s")
-            % {"centre": data["centre"], "year": plan.year},
+            % {"centre": centre, "year": plan.year},
             columns=[
                 pgettext("plan document", "No."),
                 pgettext("plan document", "Name of the work to be done"),
@@ -150,7 +158,7 @@ def plan_document(plan: Plan, *, approved_on: datetime.date | None = None) -> Pl
 def plan_pdf(document: PlanDocument) -> bytes:
     html = render_to_string(
         "plans/plan_document.html",
-        {"document": document, "page_of": page_parts(document.page_of), "language": DOCUMENT_LANGUAGE},
+        {"document": document, "page_of": page_parts(document.page_of), "language": document.language},
     )
     return html_to_pdf(html, PLAN_STYLESHEET)
 

@@ -15,6 +15,7 @@ from services.models import Organization
 
 from .. import charts
 from ..clock import today
+from ..cyrillic import shown
 from ..deadlines import roman
 from ..regional import (
     DEFAULT_SORT,
@@ -60,7 +61,7 @@ def _context(overview: Overview, prefix: str, centres: list[Organization]) -> di
     query = QueryDict(mutable=True)
     query.update({"centre": overview.centre.pk, "year": overview.year, "month": overview.month})
     grid = charts.status_grid(
-        [(row.name, row.sections) for row in overview.rows],
+        [(shown(row.name), row.sections) for row in overview.rows],
         [column.number for column in overview.columns],
         prefix=prefix,
     )

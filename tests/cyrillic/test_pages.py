@@ -84,13 +84,78 @@ def test_the_language_switch_offers_uzbek_cyrillic(client, demo):
     ],
 )
 def test_a_cyrillic_page_has_no_latin_uzbek_left(client, demo, url):
-    # People's names as they wrote them; the languages' own names (Oʻzbek tili, Oʻzbekcha, English).
-    names = {user.username.lower() for user in demo.users.values()} | {
-        part.lower().strip("()") for user in demo.users.values() for part in user.get_full_name().split()
-    } | {"oʻzbek", "tili", "oʻzbekcha", "english"}
     response = cyrillic_client(client, demo.users["direktor"]).get(url(demo))
     assert response.status_code == 200
-    assert latin_words(response.content.decode(), names) == set()
+    assert latin_words(response.content.decode(), people(demo)) == set()
+
+
+def people(demo) -> set[str]:
+    """People's names as they wrote them; the languages' own names (Oʻzbek tili, Oʻzbekcha, English)."""
+    return {user.username.lower() for user in demo.users.values()} | {
+        part.lower().strip("():,") for user in demo.users.values() for part in user.get_full_name().split()
+    } | {"oʻzbek", "tili", "oʻzbekcha", "english"}
+
+
+# An uploaded file keeps its name as uploaded (not transliterated).
+UPLOADED = "tadbir-surati.jpg"
+
+
+@pytest.fixture
+def recent(demo):
+    """What the pages added lately show: a photo of April's figure, the region's template plan with
+    its consolidated report on the first quarter sent."""
+    from evidence.actions import do_add_files
+    from plans.models import Plan
+    from reports.workflow import do_submit_consolidated
+    from tests.evidence import samples
+
+    abonement = demo.service("abonement")
+    indicator = PlanItem.objects.get(plan=demo.plan, number="15").indicators.get()
+    do_add_files(indicator, 4, abonement, [(UPLOADED, samples.photo())], acting_user=demo.users["direktor"])
+    template = Plan.objects.create(organization=demo.regional, year=2024, kind=Plan.Kind.TEMPLATE)
+    do_submit_consolidated(template, 1, acting_user=demo.users["viloyat"])
+    return {"abonement": abonement, "indicator": indicator, "template": template}
+
+
+@pytest.mark.parametrize(
+    ("account", "url"),
+    [
+        ("viloyat", lambda demo, recent: reverse("plans:region-dashboard")),
+        ("direktor", lambda demo, recent: reverse("plans:plan", kwargs={"plan": demo.plan.pk})),
+        ("direktor", lambda demo, recent: reverse("plans:plan-year", kwargs={"plan": demo.plan.pk})),
+        ("viloyat", lambda demo, recent: reverse("reports:consolidated_list")),
+        ("viloyat", lambda demo, recent: reverse(
+            "reports:consolidated", kwargs={"template_id": recent["template"].pk, "quarter": 1}
+        )),
+        ("direktor", lambda demo, recent: reverse(
+            "evidence:figure",
+            kwargs={"indicator": recent["indicator"].pk, "month": 4, "service": recent["abonement"].pk},
+        )),
+    ],
+    ids=["region", "plan", "year", "consolidated list", "consolidated", "evidence"],
+)
+def test_a_recent_cyrillic_page_has_no_latin_uzbek_left(client, demo, recent, account, url):
+    response = cyrillic_client(client, demo.users[account]).get(url(demo, recent))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert latin_words(text.replace(UPLOADED, ""), people(demo)) == set()
+    # Nor in attributes and charts (a title, an aria-label): the centres' names.
+    assert "Sharof Rashidov" not in text and "Jizzax" not in text
+
+
+def test_the_month_sheets_preview_in_cyrillic_has_no_latin_uzbek_left(client, demo):
+    from plans.month_sheet import FIRST_ROW, ID
+    from tests.plans.test_month_sheet import download, fill, upload
+
+    abonement = demo.service("abonement")
+    cyrillic_client(client, demo.users["xodim-abonement"])
+    book = download(client, demo.plan, 4, abonement)
+    sheet = book.active
+    ids = [sheet.cell(line, ID).value for line in range(FIRST_ROW, sheet.max_row + 1)]
+    assert ids
+    preview = upload(client, demo.plan, 4, abonement, fill(book, {ids[0]: (120, "")}))
+    assert preview.status_code == 200 and preview.context["changes"]
+    assert latin_words(preview.content.decode(), people(demo)) == set()
 
 
 def test_the_plans_text_is_shown_in_cyrillic_and_a_stored_correction_wins(client, demo):
@@ -128,6 +193,19 @@ def test_search_finds_latin_text_by_its_cyrillic_spelling(demo):
     latin = set(search_numbered(items, "so‘rovnoma", number_field="number", text_fields=("title",)))
     cyrillic = set(search_numbered(items, "сўровнома", number_field="number", text_fields=("title",)))
     assert latin and cyrillic == latin
+
+
+@pytest.mark.parametrize(("latin", "cyrillic"), [("so‘rovnoma", "сўровнома"), ("ma’lumot", "маълумот")])
+def test_the_admins_item_search_finds_the_same_items_by_either_spelling(client, demo, latin, cyrillic):
+    cyrillic_client(client, demo.users["admin"])
+    url = reverse("admin:plans_planitem_changelist")
+
+    def found(term):
+        response = client.get(url, {"q": term})
+        assert response.status_code == 200
+        return {item.pk for item in response.context["cl"].result_list}
+
+    assert found(latin) and found(cyrillic) == found(latin)
 
 
 def test_the_quarterly_pdf_in_cyrillic(plan_2024):

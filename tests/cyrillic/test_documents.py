@@ -1,0 +1,80 @@
+"""The quarterly report's DOCX and the plan document (DOCX and PDF) in Uzbek Cyrillic, read back:
+Cyrillic words, and no Latin Uzbek left of the plan or of the fixed labels."""
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from docx import Document
+from pypdf import PdfReader
+
+from reports.docx import render_docx
+from reports.plan_document import plan_document, plan_docx, plan_pdf
+from reports.tables import build_table
+
+from .test_pages import cyrillic_client, latin_words
+
+pytestmark = pytest.mark.django_db
+ON = datetime.date(2024, 4, 3)
+
+
+def docx_text(content: bytes) -> str:
+    """Every paragraph, table cell and footer of a Word document, one line each."""
+    document = Document(io.BytesIO(content))
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        lines += [cell.text for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        lines += [paragraph.text for paragraph in section.footer.paragraphs]
+    return "\n".join(lines)
+
+
+def pdf_text(content: bytes) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_quarterly_docx_in_cyrillic(plan_2024):
+    with translation.override("uz-cyrl"):
+        text = docx_text(render_docx(build_table(plan_2024, 1), on=ON))
+    assert "Шароф Рашидов туман ахборот-кутубхона маркази" in text
+    assert "2024 йил I чорак" in text
+    assert "Ахборот-библиография хизмати" in text
+    assert "Директор" in text and "Сана: 03.04.2024" in text
+    assert latin_words(text, set()) == set()
+
+
+def test_the_quarterly_docx_in_latin_is_as_stored(plan_2024):
+    with translation.override("uz"):
+        text = docx_text(render_docx(build_table(plan_2024, 1), on=ON))
+    assert "Axborot-bibliografiya xizmati" in text
+    assert "Шароф" not in text
+    assert {"xizmati", "chorak"} <= latin_words(text, set())  # the check sees Latin Uzbek
+
+
+def test_the_plan_docx_in_cyrillic(plan_2024):
+    with translation.override("uz-cyrl"):
+        text = docx_text(plan_docx(plan_document(plan_2024)))
+    assert "ТАСДИҚЛАЙМАН" in text
+    assert "Шароф Рашидов туман ахборот-кутубхона марказининг 2024 йил учун иш режаси" in text
+    assert "Масъул хизмат" in text and "Ахборот-библиография хизмати" in text
+    assert latin_words(text, set()) == set()
+
+
+def test_the_plan_pdf_in_cyrillic(plan_2024):
+    with translation.override("uz-cyrl"):
+        text = pdf_text(plan_pdf(plan_document(plan_2024)))
+    assert "ТАСДИҚЛАЙМАН" in text
+    assert "Шароф Рашидов туман ахборот-кутубхона марказининг 2024 йил учун иш режаси" in text
+    assert "Ахборот-библиография хизмати" in text
+    assert latin_words(text, set()) == set()
+
+
+def test_the_plan_document_downloads_in_the_readers_script(client, demo):
+    cyrillic_client(client, demo.users["direktor"])
+    docx = client.get(reverse("plans:plan-document-docx", kwargs={"plan_id": demo.plan.pk}))
+    assert Document(io.BytesIO(docx.content)).paragraphs[0].text == "ТАСДИҚЛАЙМАН"
+    pdf = client.get(reverse("plans:plan-document-pdf", kwargs={"plan_id": demo.plan.pk}))
+    assert "ТАСДИҚЛАЙМАН" in pdf_text(pdf.content)
+    report = client.get(reverse("reports:docx", kwargs={"plan_id": demo.plan.pk, "quarter": 1}))
+    assert "чорак" in docx_text(report.content)
