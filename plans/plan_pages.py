@@ -4,9 +4,11 @@ plans.next_year."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from .figures import MonthlySeries, plan_indicators, plan_monthly_series
 from .models import Amendment, Indicator, Plan, PlanItem, Section
@@ -19,6 +21,16 @@ AMENDMENT_ROWS = 200
 def plan_amendments(plan: Plan) -> list[Amendment]:
     """The plan's amendments, newest first, with who made them. One query."""
     return list(plan.amendments.select_related("acting_user").order_by("-created_at", "-pk"))
+
+
+def quarter_amendments(plan: Plan, quarter: int) -> list[Amendment]:
+    """The plan's amendments made up to the end of `quarter` (local time), oldest first: the
+    quarterly report's annex. One query."""
+    if quarter == 4:
+        end = datetime.datetime(plan.year + 1, 1, 1)
+    else:
+        end = datetime.datetime(plan.year, 3 * quarter + 1, 1)
+    return list(plan.amendments.filter(created_at__lt=timezone.make_aware(end)).order_by("created_at", "pk"))
 
 
 def amendments_of(scope: Q) -> list[Amendment]:

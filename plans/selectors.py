@@ -273,7 +273,7 @@ def entry_rows(plan: Plan, month: int, service: Service) -> list[EntryPageRow]:
             figures=figure,
             own=own.get(figure.indicator.pk),
             first_of_item=item.pk != item_id,
-            last_year=last_year.get((item.number, figure.indicator.label), {}).get(month),
+            last_year=last_year.of(item, figure.indicator.label).get(month),
         )
         if item.section_id != section_id:
             row.section = item.section
@@ -428,15 +428,28 @@ def indicator_history(indicator: Indicator, services: Sequence[Service] | None =
     return changes
 
 
-SameItem = tuple[str, str]
+@dataclass(frozen=True)
+class LastYearFigures:
+    """A service's figures of the year before, by month, found for this year's item and label."""
+
+    # By last year's item (its id) and the indicator's label.
+    by_item: dict[tuple[int, str], dict[int, int]]
+    # By the item's number and the indicator's label.
+    by_number: dict[tuple[str, str], dict[int, int]]
+
+    def of(self, item: PlanItem, label: str) -> dict[int, int]:
+        """The months of the same indicator last year. An item copied from last year's
+        (`PlanItem.previous_item`, set by plans/next_year.py) is the same item whatever its
+        number now: the label is matched within it. Other items are matched by number and label."""
+        if item.previous_item_id is not None:
+            return self.by_item.get((item.previous_item_id, label), {})
+        return self.by_number.get((item.number, label), {})
 
 
-def last_year_actuals(
-    plan: Plan, service: Service, *, month: int | None = None
-) -> dict[SameItem, dict[int, int]]:
+def last_year_actuals(plan: Plan, service: Service, *, month: int | None = None) -> LastYearFigures:
     """The service's figures in the centre's own plan of the year before (of `month` only, if
-    given), by the item's number and the indicator's label (what makes it the same item from one
-    year to the next), then by month. One query; empty when there was no plan."""
+    given), to be found by this year's item and label (LastYearFigures.of). One query; empty
+    when there was no plan."""
     actuals = Actual.objects.filter(
         indicator__item__plan__organization_id=plan.organization_id,
         indicator__item__plan__year=plan.year - 1,
@@ -445,12 +458,14 @@ def last_year_actuals(
     )
     if month is not None:
         actuals = actuals.filter(month=month)
-    result: dict[SameItem, dict[int, int]] = {}
-    for number, label, in_month, value in actuals.values_list(
-        "indicator__item__number", "indicator__label", "month", "value"
+    by_item: dict[tuple[int, str], dict[int, int]] = {}
+    by_number: dict[tuple[str, str], dict[int, int]] = {}
+    for item_id, number, label, in_month, value in actuals.values_list(
+        "indicator__item_id", "indicator__item__number", "indicator__label", "month", "value"
     ):
-        result.setdefault((number, label), {})[in_month] = value
-    return result
+        by_item.setdefault((item_id, label), {})[in_month] = value
+        by_number.setdefault((number, label), {})[in_month] = value
+    return LastYearFigures(by_item=by_item, by_number=by_number)
 
 
 def unlikely_values(plan: Plan, month: int, service: Service, values: dict[int, int]) -> dict[int, Unlikely]:
@@ -467,7 +482,7 @@ def unlikely_values(plan: Plan, month: int, service: Service, values: dict[int, 
     last_year = last_year_actuals(plan, service)
     found = {}
     for indicator in indicators:
-        same_item = last_year.get((indicator.item.number, indicator.label), {})
+        same_item = last_year.of(indicator.item, indicator.label)
         months = known[indicator.pk] + list(same_item.values())
         why = unlikely(
             values[indicator.pk],
@@ -481,16 +496,20 @@ def unlikely_values(plan: Plan, month: int, service: Service, values: dict[int, 
 
 
 def last_year_indicator(indicator: Indicator) -> Indicator | None:
-    """The same indicator in the centre's own plan of the year before (the same item number and
-    label), with its item's deadline, or None. One query; reads `indicator.item.plan`."""
-    plan = indicator.item.plan
+    """The same indicator in the centre's own plan of the year before, with its item's deadline,
+    or None: the indicator of the same label in the item this one was copied from
+    (`PlanItem.previous_item`), else in the item of the same number. One query; reads
+    `indicator.item.plan`."""
+    item = indicator.item
+    plan = item.plan
+    same_item = {"item_id": item.previous_item_id} if item.previous_item_id else {"item__number": item.number}
     return (
         Indicator.objects.filter(
             item__plan__organization_id=plan.organization_id,
             item__plan__year=plan.year - 1,
             item__plan__kind=Plan.Kind.OWN,
-            item__number=indicator.item.number,
             label=indicator.label,
+            **same_item,
         )
         .select_related("item__deadline")
         .first()

@@ -27,6 +27,7 @@ from .tables import ReportTable
 
 if TYPE_CHECKING:
     from evidence.selectors import EvidenceLine
+    from plans.models import Amendment
 
 STYLESHEET = "css/report.css"
 
@@ -97,6 +98,7 @@ def report_html(
     draft: bool,
     version: int | None = None,
     annex_groups: Sequence[AnnexGroup] = (),
+    amendments: Sequence[Amendment] = (),
 ) -> str:
     """The HTML WeasyPrint lays out (the print stylesheet is passed to it separately)."""
     table = table.in_reader_script()
@@ -112,6 +114,7 @@ def report_html(
             "counts": [(status.label, counts[status]) for status in STATUS_ORDER if counts.get(status)],
             "chart": status_summary(counts, prefix="pdf", width=640) if counts else "",
             "annex": annex_groups,
+            "amendments": amendments,
         },
     )
 
@@ -123,16 +126,19 @@ def render_pdf(
     draft: bool = False,
     version: int | None = None,
     evidence: Sequence[EvidenceLine] = (),
+    amendments: Sequence[Amendment] = (),
 ) -> bytes:
     """The report's PDF: A4 landscape, header row on every page, page X of Y, fonts embedded;
-    then, when the quarter has evidence files, their annex (per indicator: names, dates and the
-    photos' thumbnails).
+    then, when the plan was amended up to the quarter's end (plans.plan_pages.quarter_amendments),
+    the amendments (what, old → new, why, when); then, when the quarter has evidence files, their
+    annex (per indicator: names, dates and the photos' thumbnails). A sent version's PDF is stored
+    as rendered when it was sent, so it lists the amendments known then.
 
     `on` is the date on the document: the day a sent version was sent (its `version` number
     printed on every page with it), or today for a draft.
     """
     groups, pictures = annex(evidence)
-    html = report_html(table, on=on, draft=draft, version=version, annex_groups=groups)
+    html = report_html(table, on=on, draft=draft, version=version, annex_groups=groups, amendments=amendments)
     return html_to_pdf(html, pictures=pictures)
 
 

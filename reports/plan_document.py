@@ -20,7 +20,8 @@ import io
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS_ALT
 from django.utils.translation import pgettext
 
 from plans.cyrillic import CYRILLIC, fresh_corrections, reads_cyrillic, shown
@@ -67,8 +68,27 @@ def _figure(target: int | None) -> str:
     return "-" if target is None else str(target)
 
 
+def approval_date(plan: Plan) -> datetime.date | None:
+    """The day the plan was approved, in the local clock (`Plan.approved_at`); None for a draft."""
+    return timezone.localdate(plan.approved_at) if plan.approved_at else None
+
+
+def _date_line(approved_on: datetime.date | None, year: int) -> str:
+    """«15» yanvar 2024-yil; the blank «____» line of the plan's year for a draft."""
+    if approved_on is None:
+        return pgettext("plan document", "«____» ____________ %(year)s-year") % {"year": year}
+    return pgettext("plan document", "«%(day)s» %(month)s %(year)s-year") % {
+        "day": f"{approved_on.day:02d}",
+        "month": str(MONTHS_ALT[approved_on.month]).lower(),
+        "year": approved_on.year,
+    }
+
+
 def plan_document(plan: Plan, *, approved_on: datetime.date | None = None) -> PlanDocument:
-    """The document's words and rows, in Uzbek: in Cyrillic when the active language is Ўзбекча."""
+    """The document's words and rows, in Uzbek: in Cyrillic when the active language is Ўзбекча.
+    The TASDIQLAYMAN block's date is `approved_on`, by default the plan's approval date; a draft
+    prints the blank «____» line."""
+    approved_on = approved_on or approval_date(plan)
     data = plan_to_dict(plan)
     language = CYRILLIC if reads_cyrillic() else DOCUMENT_LANGUAGE
     fresh_corrections()
@@ -119,11 +139,7 @@ def plan_document(plan: Plan, *, approved_on: datetime.date | None = None) -> Pl
                         )
                         for ind in indicators
                     )
-        date = (
-            approved_on.strftime("«%d» %m.%Y")
-            if approved_on
-            else pgettext("plan document", "«____» ____________ %(year)s-year") % {"year": plan.year}
-        )
+        date = _date_line(approved_on, plan.year)
         centre = shown(data["centre"])
         return PlanDocument(
             language=language,

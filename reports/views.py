@@ -17,6 +17,7 @@ from evidence.selectors import quarter_evidence, version_evidence
 from plans.clock import today
 from plans.locks import quarter_months
 from plans.models import Plan
+from plans.plan_pages import quarter_amendments
 from services.access import access_for
 
 from . import rules
@@ -157,9 +158,9 @@ def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
     if version is not None:
         return _download(bytes(version.pdf), PDF, _filename(plan, table, "pdf", version.number))
     evidence = quarter_evidence(plan, quarter, thumbnails=True)
-    return _download(
-        render_pdf(table, on=today(), draft=True, evidence=evidence), PDF, _filename(plan, table, "pdf")
-    )
+    amendments = quarter_amendments(plan, quarter)
+    content = render_pdf(table, on=today(), draft=True, evidence=evidence, amendments=amendments)
+    return _download(content, PDF, _filename(plan, table, "pdf"))
 
 
 @login_required

@@ -26,6 +26,7 @@ from notices import events as notices
 from plans.clock import today
 from plans.entry import do_close_quarter, do_return_quarter, do_seal_quarter, do_unseal_quarter
 from plans.models import Indicator, Plan
+from plans.plan_pages import quarter_amendments
 
 from . import rules
 from .models import Report, ReportEvent, ReportNote, ReportVersion
@@ -136,7 +137,11 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
         number=number,
         table=table.to_json(),
         pdf=render_pdf(
-            table, on=on, version=number, evidence=quarter_evidence(plan, quarter, thumbnails=True)
+            table,
+            on=on,
+            version=number,
+            evidence=quarter_evidence(plan, quarter, thumbnails=True),
+            amendments=quarter_amendments(plan, quarter),
         ),
         language=translation.get_language() or "uz",
         submitted_by=acting_user,

@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from plans.entry import UnlikelyValues, do_save_month
 from plans.exchange import import_plan, plan_to_dict
-from plans.models import Actual, Indicator
+from plans.models import Actual, Indicator, PlanItem
 from plans.pacing import DeadlineKind, Window
+from plans.selectors import last_year_indicator, unlikely_values
 from plans.unlikely import Unlikely, from_record, unlikely
 from tests.entry_form import row_inputs
 from tests.plans.test_month_sheet import confirm, download, fill, upload
@@ -104,6 +105,38 @@ class TestLastYear:
             response = staff.get(entry_url(plan_2024, 4, abonement))
         assert all(
             row.last_year == 3 for row, _f, _c in response.context["rows"] if not row.item.all_services
+        )
+
+    def test_a_renumbered_item_linked_to_last_years_shows_its_figure(
+        self, staff, plan_2024, plan_2023, abonement, django_assert_num_queries
+    ):
+        # As next year's copy links them (plans/next_year.py), then 15 and 16 swapped numbers:
+        # this year's 16 is last year's 15, and this year's 15 is last year's 16.
+        swap(plan_2024, plan_2023, "15", "16")
+        Actual.objects.create(indicator=same(plan_2023, "15"), month=4, service=abonement, value=437)
+        Actual.objects.create(indicator=same(plan_2023, "16"), month=4, service=abonement, value=12)
+        with django_assert_num_queries(16):  # the link costs no query
+            response = staff.get(entry_url(plan_2024, 4, abonement))
+        rows = {row.indicator: row for row, _f, _c in response.context["rows"]}
+        assert rows[same(plan_2024, "16")].last_year == 437
+        assert rows[same(plan_2024, "15")].last_year == 12
+
+    def test_unlikely_values_compare_with_the_linked_items_months(self, plan_2024, plan_2023, abonement):
+        swap(plan_2024, plan_2023, "15", "16")
+        for month in (1, 2, 3):
+            Actual.objects.create(indicator=same(plan_2023, "15"), month=month, service=abonement, value=10)
+        this_16 = same(plan_2024, "16")
+        assert unlikely_values(plan_2024, 4, abonement, {this_16.pk: 51}) == {
+            this_16.pk: Unlikely("median", 10, 51)
+        }
+        assert unlikely_values(plan_2024, 4, abonement, {same(plan_2024, "15").pk: 51}) == {}
+
+
+def swap(plan, last_year_plan, first, second):
+    """Link `plan`'s items `first` and `second` to last year's `second` and `first`."""
+    for this, last in ((first, second), (second, first)):
+        PlanItem.objects.filter(plan=plan, number=this).update(
+            previous_item=PlanItem.objects.get(plan=last_year_plan, number=last)
         )
 
 
@@ -209,3 +242,11 @@ def test_the_indicator_page_draws_last_years_line(
         response = client.get(url)
     chart = str(response.context["line_chart"])
     assert 'stroke-dasharray="8 3 2 3"' in chart and "O‘tgan yil" in chart
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_finds_last_year_by_the_items_link(plan_2024, plan_2023):
+    assert last_year_indicator(same(plan_2024, "15")) == same(plan_2023, "15")  # by number
+    swap(plan_2024, plan_2023, "15", "16")
+    assert last_year_indicator(same(plan_2024, "15")) == same(plan_2023, "16")
+    assert last_year_indicator(same(plan_2024, "16")) == same(plan_2023, "15")

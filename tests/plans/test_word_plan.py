@@ -1,12 +1,14 @@
 """A plan from a Word file (plans/word_plan.py, import_plan FILE.docx) and the plan as a document
 (reports/plan_document.py): the round trip, the seed's layout, every problem and refusal."""
 
+import datetime
 import io
 import json
 import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 from docx import Document
 from pypdf import PdfReader
@@ -387,3 +389,46 @@ def test_the_plan_docx_holds_the_approval_the_title_the_table_and_page_numbers(p
     footer = document.sections[0].footer._element.xml
     assert "PAGE" in footer and "NUMPAGES" in footer
     assert document.sections[0].page_width > document.sections[0].page_height  # landscape
+
+
+# --- The approval in the TASDIQLAYMAN block -------------------------------------------------------
+
+
+def approval_lines_of_the_pdf(plan):
+    first = PdfReader(io.BytesIO(plan_pdf(plan_document(plan)))).pages[0].extract_text()
+    return " ".join(first.split())
+
+
+def approval_lines_of_the_docx(plan):
+    return [p.text for p in Document(io.BytesIO(plan_docx(plan_document(plan)))).paragraphs[:4]]
+
+
+def test_an_approved_plan_prints_its_director_and_the_local_date_of_its_approval(plan_2024):
+    # 21:30 UTC on 28 December is already the 29th in Tashkent (UTC+5): the local date is printed.
+    moment = datetime.datetime(2023, 12, 28, 21, 30, tzinfo=datetime.UTC)
+    Plan.objects.filter(pk=plan_2024.pk).update(approved_at=moment)
+    plan_2024.refresh_from_db()
+
+    pdf = approval_lines_of_the_pdf(plan_2024)
+    assert "TASDIQLAYMAN" in pdf and "Direktor F. I. Sh." in pdf
+    assert "«29» dekabr 2023-yil" in pdf and "«____»" not in pdf
+    docx = approval_lines_of_the_docx(plan_2024)
+    assert docx[0] == "TASDIQLAYMAN" and "Direktor F. I. Sh." in docx[2]
+    assert docx[3] == "«29» dekabr 2023-yil"
+
+
+def test_a_draft_prints_the_blank_date_line(plan_2024):
+    Plan.objects.filter(pk=plan_2024.pk).update(approved_at=None, approved_by=None)
+    plan_2024.refresh_from_db()
+
+    pdf = approval_lines_of_the_pdf(plan_2024)
+    assert "«____» ____________ 2024-yil" in pdf and "dekabr" not in pdf
+    assert approval_lines_of_the_docx(plan_2024)[3] == "«____» ____________ 2024-yil"
+
+
+def test_the_downloaded_document_carries_the_approval_date(client, demo):
+    moment = datetime.datetime(2024, 1, 5, 9, tzinfo=datetime.UTC)
+    Plan.objects.filter(pk=demo.plan.pk).update(approved_at=moment)
+    client.force_login(demo.users["direktor"])
+    response = client.get(reverse("plans:plan-document-docx", kwargs={"plan_id": demo.plan.pk}))
+    assert Document(io.BytesIO(response.content)).paragraphs[3].text == "«05» yanvar 2024-yil"

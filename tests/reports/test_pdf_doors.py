@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from plans.exchange import FORMAT
-from plans.models import Indicator, Plan
+from plans.models import Amendment, Indicator, Plan
 from reports.fetcher import STATIC_ORIGIN, RefusedURL, StaticFilesFetcher, static_path
 from reports.pdf import render_pdf
 from reports.tables import build_table
@@ -129,8 +129,16 @@ def _hostile_pdfs(plan: Plan, port: int) -> list[bytes]:
         for indicator in Indicator.objects.filter(item__plan=plan)
     }
     table = build_table(plan, 1, notes=notes)
+    amendment = Amendment(
+        plan=plan, kind=Amendment.Kind.CHANGED, subject=Amendment.Subject.ITEM, what=_payload(port, "what"),
+        field="title", old_value=_payload(port, "old"), new_value=_payload(port, "new"),
+        reason=_payload(port, "why"), created_at=timezone.now(),
+    )  # fmt: skip
     with translation.override("uz"):
-        return [render_pdf(table, on=ON, version=3), render_pdf(table, on=ON, draft=True)]
+        return [
+            render_pdf(table, on=ON, version=3, amendments=[amendment]),
+            render_pdf(table, on=ON, draft=True),
+        ]
 
 
 def _walk(value, seen: set) -> list[DictionaryObject]:

@@ -17,6 +17,7 @@ from akm_plan.params import parse_int
 from evidence.selectors import quarter_evidence, version_evidence
 from plans.clock import today
 from plans.models import Plan
+from plans.plan_pages import quarter_amendments
 from reports.consolidated import current_consolidated
 from reports.consolidated_files import (
     consolidated_filename,
@@ -123,7 +124,8 @@ class Command(BaseCommand):
             if version is not None:
                 return bytes(version.pdf), number
             evidence = quarter_evidence(plan, quarter, thumbnails=True)
-            return render_pdf(table, on=today(), draft=True, evidence=evidence), number
+            amendments = quarter_amendments(plan, quarter)
+            return render_pdf(table, on=today(), draft=True, evidence=evidence, amendments=amendments), number
         # The same evidence sheet as the download's: as sent, or as the files stand.
         evidence = quarter_evidence(plan, quarter) if version is None else version_evidence(version)
         on = today() if version is None else version.submitted_on
