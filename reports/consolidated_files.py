@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from akm_plan.sheet_writer import write_cell
+from plans.cyrillic import shown
 
 from .consolidated import ConsolidatedTable
 from .fetcher import STATIC_ORIGIN, StaticFilesFetcher
@@ -73,29 +74,29 @@ HEADER_ROW = 3
 
 def render_consolidated_xlsx(table: ConsolidatedTable, *, on: datetime.date) -> bytes:
     """Two sheets: the consolidated table (numbers as numbers), and each district's figure since
-    January per template indicator."""
+    January per template indicator. The plan's text and the names in the reader's script."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("Consolidated")
-    write_cell(sheet, 1, 1, table.title).font = Font(bold=True, size=12)
+    write_cell(sheet, 1, 1, shown(table.title)).font = Font(bold=True, size=12)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", wrap_text=True)
     sheet.row_dimensions[1].height = 34
-    write_cell(sheet, 2, 1, table.region).font = Font(italic=True)
+    write_cell(sheet, 2, 1, shown(table.region)).font = Font(italic=True)
     _header(sheet, consolidated_headers(), WIDTHS)
     number = HEADER_ROW
     for row in table.rows:
         number += 1
         if row.kind == SECTION:
-            write_cell(sheet, number, 1, f"{row.number}. {row.activity}").font = Font(bold=True)
+            write_cell(sheet, number, 1, f"{row.number}. {shown(row.activity)}").font = Font(bold=True)
             sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=len(WIDTHS))
             sheet.cell(number, 1).fill = SECTION_FILL
             continue
         figures = row.kind == FIGURES
         values = [
             row.number,
-            row.activity,
-            row.unit,
+            shown(row.activity),
+            shown(row.unit),
             row.aggregation_label,
             row.annual_target if figures else None,
             row.quarter_target if figures else None,
@@ -115,23 +116,24 @@ def render_consolidated_xlsx(table: ConsolidatedTable, *, on: datetime.date) -> 
         for own in table.own_rows:
             number += 1
             for column, value in enumerate(
-                [own.number, f"{own.district}: {own.activity}", own.unit, "", own.annual_target, None,
+                [own.number, f"{shown(own.district)}: {shown(own.activity)}", shown(own.unit), "",
+                 own.annual_target, None,
                  own.done_in_quarter, own.done_to_date],
                 start=1,
             ):  # fmt: skip
                 write_cell(sheet, number, column, value).border = BORDER
     number += 2
-    write_cell(sheet, number, 2, f"{_('Director')}: ____________________  {table.director}")
+    write_cell(sheet, number, 2, f"{_('Director')}: ____________________  {shown(table.director)}")
     write_cell(sheet, number + 1, 2, f"{_('Date')}: {on:%d.%m.%Y}")
     _print_setup(sheet)
 
     grid = book.create_sheet(_("Districts"))
     figure_rows = table.figure_rows()
     labels = [_indicator_name(table, row) for row in figure_rows]
-    write_cell(grid, 1, 1, table.title).font = Font(bold=True)
+    write_cell(grid, 1, 1, shown(table.title)).font = Font(bold=True)
     _header(grid, [_("Centre"), _("Report"), *labels], [40, 24, *[14] * len(labels)])
     for offset, district in enumerate(table.districts, start=1):
-        values = [district.name, district.source_label]
+        values = [shown(district.name), district.source_label]
         values += [district.done_to_date.get(str(row.template_indicator_id)) for row in figure_rows]
         for column, value in enumerate(values, start=1):
             write_cell(grid, HEADER_ROW + offset, column, value).border = BORDER
@@ -146,10 +148,10 @@ def render_consolidated_xlsx(table: ConsolidatedTable, *, on: datetime.date) -> 
 def _indicator_name(table: ConsolidatedTable, row) -> str:
     """A figures row named by its number, or by its item's number and its label."""
     if row.number:
-        return f"{row.number}. {row.activity}"
+        return f"{row.number}. {shown(row.activity)}"
     index = table.rows.index(row)
     parent = next((r for r in reversed(table.rows[:index]) if r.number and r.level < row.level), None)
-    return f"{parent.number} ({row.activity})" if parent else row.activity
+    return f"{parent.number} ({shown(row.activity)})" if parent else shown(row.activity)
 
 
 def _header(sheet, texts: list[str], widths: list[int]) -> None:

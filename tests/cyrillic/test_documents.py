@@ -7,11 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from docx import Document
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from reports.consolidated import build_consolidated
+from reports.consolidated_files import render_consolidated_xlsx
 from reports.docx import render_docx
 from reports.plan_document import plan_document, plan_docx, plan_pdf
 from reports.tables import build_table
+from tests.reports.consolidated_world import build_region, send_district
 
 from .test_pages import cyrillic_client, latin_words
 
@@ -78,3 +82,20 @@ def test_the_plan_document_downloads_in_the_readers_script(client, demo):
     assert "ТАСДИҚЛАЙМАН" in pdf_text(pdf.content)
     report = client.get(reverse("reports:docx", kwargs={"plan_id": demo.plan.pk, "quarter": 1}))
     assert "чорак" in docx_text(report.content)
+
+
+def xlsx_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        str(value) for sheet in book for row in sheet.iter_rows(values_only=True) for value in row if value
+    )
+
+
+def test_the_consolidated_xlsx_in_cyrillic():
+    region = build_region(3)
+    send_district(region, 0)
+    table = build_consolidated(region.template, 1)
+    with translation.override("uz-cyrl"):
+        text = xlsx_text(render_consolidated_xlsx(table, on=ON))
+    assert "чорак" in text
+    assert latin_words(text, set()) == set()
