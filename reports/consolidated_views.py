@@ -23,7 +23,8 @@ from . import rules
 from .consolidated import ConsolidatedTable, consolidated_page, current_consolidated
 from .consolidated_files import consolidated_filename, render_consolidated_pdf, render_consolidated_xlsx
 from .filenames import content_disposition
-from .models import Report, ReportVersion
+from .models import Report
+from .views import sent_version
 from .workflow import (
     COMMENT_MAX_LENGTH,
     ReportError,
@@ -156,7 +157,7 @@ def consolidated_version_pdf(
     request: HttpRequest, template_id: int, quarter: int, number: int
 ) -> HttpResponse:
     template = _template(request, template_id, quarter)
-    version = get_object_or_404(ReportVersion, report__plan=template, report__quarter=quarter, number=number)
+    version = sent_version(template, quarter, number, with_pdf=True)
     table = ConsolidatedTable.from_json(version.table)
     return _download(bytes(version.pdf), PDF, _filename(template, table, "pdf", number))
 
@@ -167,9 +168,7 @@ def consolidated_version_xlsx(
     request: HttpRequest, template_id: int, quarter: int, number: int
 ) -> HttpResponse:
     template = _template(request, template_id, quarter)
-    version = get_object_or_404(
-        ReportVersion.objects.defer("pdf"), report__plan=template, report__quarter=quarter, number=number
-    )
+    version = sent_version(template, quarter, number)
     table = ConsolidatedTable.from_json(version.table)
     content = render_consolidated_xlsx(table, on=version.submitted_on)
     return _download(content, XLSX, _filename(template, table, "xlsx", number))

@@ -187,14 +187,20 @@ def report_docx(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespons
     return _download(render_docx(table, on=on), DOCX, _filename(plan, table, "docx", number))
 
 
+def sent_version(plan: Plan, quarter: int, number: int, *, with_pdf: bool = False) -> ReportVersion:
+    """A sent version of the plan's report on the quarter (of a template's: the consolidated
+    report's), or 404. Its PDF bytes are read only when they are what is downloaded: the files
+    built from the frozen table do not need them."""
+    versions = ReportVersion.objects.all() if with_pdf else ReportVersion.objects.defer("pdf")
+    return get_object_or_404(versions, report__plan=plan, report__quarter=quarter, number=number)
+
+
 @login_required
 @require_GET
 def version_docx(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
     """A sent version as a Word document, built from the table frozen when it was sent."""
     plan = _plan(request, plan_id, quarter)
-    version = get_object_or_404(
-        ReportVersion.objects.defer("pdf"), report__plan=plan, report__quarter=quarter, number=number
-    )
+    version = sent_version(plan, quarter, number)
     table = version_table(version)
     return _download(
         render_docx(table, on=version.submitted_on), DOCX, _filename(plan, table, "docx", number)
@@ -206,7 +212,7 @@ def version_docx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
 def version_pdf(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
     """A sent version's PDF, byte for byte as it was sent."""
     plan = _plan(request, plan_id, quarter)
-    version = get_object_or_404(ReportVersion, report__plan=plan, report__quarter=quarter, number=number)
+    version = sent_version(plan, quarter, number, with_pdf=True)
     return _download(bytes(version.pdf), PDF, _filename(plan, version_table(version), "pdf", number))
 
 
@@ -215,9 +221,7 @@ def version_pdf(request: HttpRequest, plan_id: int, quarter: int, number: int) -
 def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
     """A sent version's figures as a workbook, built from the table frozen when it was sent."""
     plan = _plan(request, plan_id, quarter)
-    version = get_object_or_404(
-        ReportVersion.objects.defer("pdf"), report__plan=plan, report__quarter=quarter, number=number
-    )
+    version = sent_version(plan, quarter, number)
     table = version_table(version)
     content = render_xlsx(table, on=version.submitted_on, evidence=version_evidence(version))
     return _download(content, XLSX, _filename(plan, table, "xlsx", number))
