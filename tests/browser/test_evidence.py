@@ -33,6 +33,8 @@ def test_files_are_uploaded_listed_with_thumbnails_and_removed(page, log_in, dem
     expect(page.locator(".evidence-file")).to_have_count(2)
     thumbnail = page.locator(".evidence-thumb img")
     expect(thumbnail).to_have_count(1)
+    # The thumbnail is fetched after the page has loaded: wait until the browser has it, broken or not.
+    page.wait_for_function("img => img.complete", arg=thumbnail.element_handle())
     assert page.evaluate("img => img.naturalWidth", thumbnail.element_handle()) == 320
     stored = EvidenceFile.objects.get(kind="photo")
     with storages["evidence"].open(stored.key, "rb") as content:
