@@ -79,7 +79,7 @@ def plan_indicators(plan: Plan, *, services: Iterable[Service] | None = None) ->
         )
         indicators = indicators.filter(Q(item__all_services=True) | Exists(responsible))
     return indicators.select_related(
-        "item__section", "item__unit", "item__deadline", "item__parent"
+        "item__section", "item__unit", "item__deadline", "item__parent__unit"
     ).order_by("item__section__order", "item__order", "order")
 
 

@@ -435,16 +435,14 @@ def assert_redirected(response):
 
 class TestQueryCounts:
     def add_indicators(self, plan, service, count):
+        """`count` more rows for the service: each a sub-item of a parent item of its own, so that
+        the page's parent rows grow with them too."""
         first = plan.items.order_by("order").first()
+        common = {"plan": plan, "section": first.section, "unit": first.unit, "deadline": first.deadline}
         for n in range(count):
+            parent = PlanItem.objects.create(number=f"9{n}", title=f"jami {n}", order=1000 + 2 * n, **common)
             item = PlanItem.objects.create(
-                plan=plan,
-                section=first.section,
-                number=f"90.{n}",
-                title=f"qo‘shimcha {n}",
-                unit=first.unit,
-                deadline=first.deadline,
-                order=1000 + n,
+                number=f"9{n}.1", title=f"qo‘shimcha {n}", parent=parent, order=1001 + 2 * n, **common
             )
             item.services.add(service)
             Indicator.objects.create(item=item, annual_target=10)
