@@ -100,3 +100,21 @@ def test_a_value_libreoffice_kept_as_text_gets_the_forms_message(
     assert errors == [(visitors, "o‘n ikki", "Butun son kiriting, masalan: 12.")]
     assert preview.context["token"] == ""
     assert not Actual.objects.filter(indicator=visitors, month=4).exists()
+
+
+def test_a_cyrillic_sheet_saved_by_libreoffice_saves_too(
+    client, demo, plan_2024, abonement, soffice, tmp_path
+):
+    visitors = indicator(plan_2024, "15")
+    client.force_login(demo.users["xodim-abonement"])
+    client.cookies["django_language"] = "uz-cyrl"
+    book = fill(download(client, plan_2024, 4, abonement), {visitors.pk: (64, "Китобхонлар клуби")})
+    assert book.active.title == "Ой"
+
+    preview = upload_bytes(client, plan_2024, 4, abonement, resaved_by_libreoffice(soffice, book, tmp_path))
+
+    assert preview.status_code == 200
+    assert [(c.row.indicator, c.new_value) for c in preview.context["changes"]] == [(visitors, 64)]
+    assert confirm(client, plan_2024, 4, abonement, preview).status_code == 302
+    saved = Actual.objects.get(indicator=visitors, month=4, service=abonement)
+    assert (saved.value, saved.note) == (64, "Китобхонлар клуби")
