@@ -7,7 +7,7 @@ PORT ?= 8000
 # The PostgreSQL the suite runs against a second time (pytest-django creates test_akm in it).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/akm
 
-.PHONY: run test test-sqlite test-postgres browser messages lint bench serve backup restore
+.PHONY: run test test-sqlite test-postgres browser libreoffice messages lint bench serve backup restore
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +60,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Chromium is missing: browser tests will be skipped (sudo apt-get install chromium)."; fi; }
 
-test: $(VENV)/.dev-installed .env browser
+# LibreOffice without its desktop, for the month sheet as LibreOffice saves it; the same way.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui; \
+	  else echo "LibreOffice is missing: its tests will be skipped (sudo apt-get install libreoffice-calc-nogui)."; fi; }
+
+test: $(VENV)/.dev-installed .env browser libreoffice
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 

@@ -9,10 +9,12 @@ calls record_* explicitly from its saves and deletions, in the same transaction 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -29,13 +31,22 @@ class AlreadyApproved(Exception):
 
 
 @transaction.atomic
-def do_approve_plan(plan: Plan, *, acting_user: AbstractBaseUser) -> Plan:
+def do_approve_plan(
+    plan: Plan, *, acting_user: AbstractBaseUser | None, approved_on: datetime.date | None = None
+) -> Plan:
     """Approve the draft `plan` as its director: entry of its figures opens. Raises AlreadyApproved
-    when it already was (the first approval's date and approver are kept)."""
+    when it already was (the first approval's date and approver are kept).
+
+    A plan approved on paper and imported (`import_plan --approved`) has no approver here
+    (`acting_user` None) and may carry the day its director signed it (`approved_on`, the date
+    the TASDIQLAYMAN block prints); otherwise the approval is dated now."""
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     if locked.is_approved:
         raise AlreadyApproved(plan.pk)
-    locked.approved_at, locked.approved_by = now(), acting_user
+    when = now()
+    if approved_on is not None:
+        when = timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time()))
+    locked.approved_at, locked.approved_by = when, acting_user
     locked.save(update_fields=["approved_at", "approved_by"])
     plan.approved_at, plan.approved_by = locked.approved_at, locked.approved_by
     return plan

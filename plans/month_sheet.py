@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from akm_plan.sheet_reader import Rows, SheetRefused, read_xlsx
 from akm_plan.sheet_writer import sheet_text, write_cell, write_row
 
+from .cyrillic import shown
 from .entry import SubmittedRow
 from .selectors import EntryPageRow, person_name
 
@@ -101,7 +102,9 @@ def _signature(identity: SheetIdentity, rows: Sequence[tuple[int, int | None, st
 
 
 def write_month_sheet(identity: SheetIdentity, title: str, rows: Sequence[EntryPageRow]) -> bytes:
-    """The month sheet's bytes for the service's rows as the entry page shows them."""
+    """The month sheet's bytes for the service's rows as the entry page shows them: the plan's text
+    in the reader's script (plans.cyrillic), the notes to edit as stored (as the entry page's
+    inputs hold them), so a sheet filled in Cyrillic reads back like one filled in Latin."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("Month")
@@ -130,16 +133,17 @@ def write_month_sheet(identity: SheetIdentity, title: str, rows: Sequence[EntryP
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for line, (row, (pk, value, note)) in enumerate(zip(rows, loaded, strict=True), start=FIRST_ROW):
-        activity = row.item.title if row.first_of_item else ""
+        activity = shown(row.item.title) if row.first_of_item else ""
         if row.indicator.label:
-            activity = f"{activity} · {row.indicator.label}" if activity else f"· {row.indicator.label}"
+            label = shown(row.indicator.label)
+            activity = f"{activity} · {label}" if activity else f"· {label}"
         cells = write_row(
             sheet,
             line,
             [
                 row.item.number,
                 activity,
-                row.item.unit.name,
+                shown(row.item.unit.name),
                 row.figures.annual_target,
                 row.figures.done_before_month,
                 value,

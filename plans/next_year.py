@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from .cyrillic import shown
 from .models import Deadline, Indicator, Plan, PlanItem, Section, Target
 from .plan_file import LAST_YEAR
 
@@ -40,13 +41,38 @@ class NextYearRefused(Exception):
 
 
 def refusal(plan: Plan) -> str | None:
-    """Why next year's plan cannot be made from `plan`, or None when it can."""
+    """Why next year's plan cannot be made from `plan`, or None when it can. Reads `plan.organization`.
+
+    A centre whose regional centre has a template for next year takes the template instead: its
+    plan for that year is made when the region sends it (plans.template_send), not copied from
+    this year's, which would then be a plan of its own beside the template's. Sending is the
+    region's (services.access.can_send_template), so the centre is told to ask for it."""
     year = plan.year + 1
     if year > LAST_YEAR:
         return _("Plans go up to %(year)s.") % {"year": LAST_YEAR}
     taken = Plan.objects.filter(organization_id=plan.organization_id, year=year, kind=plan.kind)
     if taken.exists():
-        return _("%(centre)s already has a plan for %(year)s.") % {"centre": plan.organization, "year": year}
+        return _("%(centre)s already has a plan for %(year)s.") % {
+            "centre": shown(plan.organization.name),
+            "year": year,
+        }
+    if not plan.is_template and plan.organization.parent_id is not None:
+        template = (
+            Plan.objects.templates()
+            .filter(organization_id=plan.organization.parent_id, year=year)
+            .select_related("organization")
+            .first()
+        )
+        if template is not None:
+            return _(
+                "%(region)s has a template plan for %(year)s: the %(year)s plan of %(centre)s is made "
+                "from it, not copied from this year's. Ask %(region)s to send the template to the "
+                "districts (“Send the template to the districts”); the plan then appears here as a draft."
+            ) % {
+                "region": shown(template.organization.name),
+                "year": year,
+                "centre": shown(plan.organization.name),
+            }
     return None
 
 

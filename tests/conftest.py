@@ -51,6 +51,20 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's `soffice`, for tests of files LibreOffice saved. Skipped with a message where
+    it is not installed (`make test` installs it when run as root); with REQUIRE_LIBREOFFICE set
+    (CI, .ci/run) its absence fails the test instead."""
+    found = shutil.which("soffice")
+    if found is None:
+        reason = "LibreOffice (soffice) is not installed (sudo apt-get install libreoffice-calc-nogui)"
+        if os.environ.get("REQUIRE_LIBREOFFICE"):
+            pytest.fail(f"{reason}; REQUIRE_LIBREOFFICE is set, so the test fails.")
+        pytest.skip(f"{reason}: LibreOffice tests skipped.")
+    return found
+
+
 @pytest.fixture(scope="session", autouse=True)
 def own_task_queue():
     """The run's task queue (settings.HUEY: a file of this process's own) is removed afterwards."""

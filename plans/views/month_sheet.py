@@ -23,6 +23,7 @@ from akm_plan.sheet_reader import LIMITS, SheetRefused
 from services.access import access_for
 from services.models import Service
 
+from ..cyrillic import shown
 from ..entry import EntryConflict, MonthClosed, NotOnPage, UnlikelyValues, do_save_month
 from ..forms import MonthEntryForm
 from ..models import Plan
@@ -59,7 +60,7 @@ def download(request: HttpRequest, year: int, month: int, service: int) -> HttpR
         raise PermissionDenied
     plan = _plan(service_obj.organization_id, year)
     identity = SheetIdentity(plan_id=plan.pk, service_id=service_obj.pk, month=month)
-    title = f"{plan.organization.name} · {service_obj.name} · {month_name(month)} {plan.year}"
+    title = f"{shown(plan.organization.name)} · {shown(service_obj.name)} · {month_name(month)} {plan.year}"
     content = write_month_sheet(identity, title, entry_rows(plan, month, service_obj))
     response = HttpResponse(content, content_type=XLSX)
     filename = f"oy-{plan.year}-{month:02d}-xizmat-{service_obj.pk}.xlsx"

@@ -99,3 +99,64 @@ def test_the_consolidated_xlsx_in_cyrillic():
         text = xlsx_text(render_consolidated_xlsx(table, on=ON))
     assert "чорак" in text
     assert latin_words(text, set()) == set()
+
+
+def visible_cells(sheet) -> str:
+    """What a reader sees of a month sheet: the hidden identity row and id columns are codes."""
+    hidden_columns = {key for key, dimension in sheet.column_dimensions.items() if dimension.hidden}
+    return "\n".join(
+        str(cell.value)
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+        and not sheet.row_dimensions[cell.row].hidden
+        and cell.column_letter not in hidden_columns
+    )
+
+
+def test_the_month_sheet_in_cyrillic_reads_back_and_uploads_changed(client, demo):
+    from plans.models import Actual, Indicator
+    from plans.month_sheet import NOTE, VALUE
+    from tests.plans.test_month_sheet import confirm, download, fill, line_of, upload
+
+    from .test_pages import people
+
+    abonement = demo.service("abonement")
+    cyrillic_client(client, demo.users["xodim-abonement"])
+    book = download(client, demo.plan, 4, abonement)
+    sheet = book.active
+    text = visible_cells(sheet)
+    assert "Шароф Рашидов туман ахборот-кутубхона маркази" in sheet.cell(1, 1).value
+    assert "Ой" == sheet.title
+    assert "Йиллик режа" in text
+    visitors = Indicator.objects.get(item__plan=demo.plan, item__number="15")
+    assert sheet.cell(line_of(sheet, visitors.pk), 2).value == "Китобхонлар қатновининг ҳисобини олиб бориш"
+    assert latin_words(text, people(demo)) == set()
+
+    preview = upload(client, demo.plan, 4, abonement, fill(book, {visitors.pk: (130, "Кутубхона куни")}))
+    assert preview.status_code == 200
+    assert [(c.row.indicator, c.new_value) for c in preview.context["changes"]] == [(visitors, 130)]
+    assert latin_words(preview.content.decode(), people(demo)) == set()
+    assert confirm(client, demo.plan, 4, abonement, preview).status_code == 302
+    saved = Actual.objects.get(indicator=visitors, month=4, service=abonement)
+    assert (saved.value, saved.note) == (130, "Кутубхона куни")
+
+    # Downloaded again in Cyrillic, the note is as saved and the sheet still reads back.
+    sheet = download(client, demo.plan, 4, abonement).active
+    assert sheet.cell(line_of(sheet, visitors.pk), NOTE).value == "Кутубхона куни"
+    assert sheet.cell(line_of(sheet, visitors.pk), VALUE).value == 130
+
+
+def test_a_refused_month_sheet_says_why_in_cyrillic(client, demo):
+    from tests.plans.test_month_sheet import urls
+
+    from .test_pages import people
+
+    abonement = demo.service("abonement")
+    cyrillic_client(client, demo.users["xodim-abonement"])
+    not_a_sheet = io.BytesIO(b"PK\x03\x04 not a workbook")
+    not_a_sheet.name = "oy.xlsx"
+    response = client.post(urls(demo.plan, 4, abonement)["sheet-upload"], {"sheet": not_a_sheet})
+    assert response.status_code == 400
+    assert latin_words(response.content.decode(), people(demo)) == set()
+    assert "XLSX" in response.content.decode()

@@ -248,3 +248,30 @@ def test_a_notice_in_cyrillic_names_the_centre_in_cyrillic(demo):
         message = render("report_due", data)
     assert message.lines == ["Шароф Рашидов туман АКМ уни ҳали юбормаган."]
     assert "2024" in message.title and "чорак" in message.title
+
+
+def test_the_national_dashboard_in_cyrillic_has_no_latin_uzbek_left(client, demo):
+    """The nation's page with the demo region (its districts' figures, reports sent and returned)
+    and a region without a plan."""
+    from django.contrib.auth import get_user_model
+
+    from plans.demo import load_demo
+    from services.models import Organization
+
+    load_demo(password="demo-password", region=True)
+    demo.users = {user.username: user for user in get_user_model().objects.all()}
+    Organization.objects.create(
+        name="Samarqand viloyati axborot-kutubxona markazi",
+        kind=Organization.Kind.REGIONAL,
+        parent=demo.regional.parent,
+    )
+    response = cyrillic_client(client, demo.users["milliy"]).get(reverse("plans:nation-dashboard"))
+    assert response.status_code == 200
+    assert [row.has_plan for row in response.context["overview"].rows] == [True, False]
+    assert response.context["overview"].rows[0].tally.returned
+    text = response.content.decode()
+    assert "Жиззах вилояти" in text and "Самарқанд вилояти" in text
+    assert "2024 йил учун режа йўқ." in text
+    assert latin_words(text, people(demo)) == set()
+    # Nor in attributes and charts (a title, an aria-label): the centres' names.
+    assert "Jizzax" not in text and "Samarqand" not in text

@@ -1,8 +1,11 @@
 """Next year's plan from this year's: the structure copied, the deadlines' year words moved on,
 targets copied or left empty, each item linked to last year's, a year already planned refused."""
 
+import html
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from plans.models import Deadline, Indicator, Plan, PlanItem, Section, Target
 from plans.next_year import NextYearRefused, do_create_next_year_plan, move_year_words
@@ -156,3 +159,100 @@ def test_the_admin_action_opens_the_preview(client, demo, plan_2024):
     assert response.status_code == 302
     assert response.url == reverse("plans:next-year", kwargs={"plan": plan_2024.pk})
     assert client.get(response.url).status_code == 200
+
+
+# --- When the region has a template for next year, the district takes the template ----------------
+
+
+def regions_template(demo, year=2025):
+    return Plan.objects.create(organization=demo.regional, year=year, kind=Plan.Kind.TEMPLATE)
+
+
+def test_a_district_whose_region_has_a_template_for_next_year_is_refused(demo, plan_2024):
+    regions_template(demo)
+    with translation.override("en"), pytest.raises(NextYearRefused) as refused:
+        do_create_next_year_plan(plan_2024, acting_user=demo.users["direktor"], copy_targets=True)
+    message = str(refused.value)
+    assert f"{demo.regional.name} has a template plan for 2025" in message
+    assert "Send the template to the districts" in message
+    assert not Plan.objects.own().filter(organization=plan_2024.organization, year=2025).exists()
+
+
+def test_a_template_of_another_year_or_region_does_not_stand_in_the_way(demo, plan_2024):
+    regions_template(demo, year=2026)
+    other_region = demo.regional.__class__.objects.create(
+        name="Navoiy viloyat AKM", kind="regional", parent=demo.regional.parent
+    )
+    Plan.objects.create(organization=other_region, year=2025, kind=Plan.Kind.TEMPLATE)
+    new = do_create_next_year_plan(plan_2024, acting_user=demo.users["direktor"], copy_targets=False)
+    assert (new.organization, new.year, new.kind) == (plan_2024.organization, 2025, Plan.Kind.OWN)
+
+
+def english(client, user):
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_the_preview_points_to_the_regions_template_and_creating_is_refused(client, demo, plan_2024):
+    regions_template(demo)
+    english(client, demo.users["direktor"])
+    url = reverse("plans:next-year", kwargs={"plan": plan_2024.pk})
+
+    page = client.get(url).content.decode()
+    assert "has a template plan for 2025" in html.unescape(page)
+    assert "Create the 2025 plan" not in page  # no form to confirm
+
+    response = client.post(url, {"targets": "copy"})
+    assert response.status_code == 409
+    assert not Plan.objects.own().filter(organization=plan_2024.organization, year=2025).exists()
+
+
+def test_the_admin_action_leads_to_the_same_refusal(client, demo, plan_2024):
+    regions_template(demo)
+    english(client, demo.users["admin"])
+    response = client.post(
+        reverse("admin:plans_plan_changelist"),
+        {"action": "create_next_year", "_selected_action": [plan_2024.pk]},
+        follow=True,
+    )
+    assert "has a template plan for 2025" in html.unescape(response.content.decode())
+    assert not Plan.objects.own().filter(organization=plan_2024.organization, year=2025).exists()
+
+
+def test_the_region_makes_its_next_template_and_sending_it_gives_the_district_its_plan(demo, plan_2024):
+    """The region's own template is copied into next year like any plan; once sent, the district
+    has its 2025 plan, the template's, and is told so if it tries to copy its own."""
+    from plans.demo_region import copy_structure
+    from plans.template_send import send
+
+    template_2024 = Plan.objects.create(organization=demo.regional, year=2024, kind=Plan.Kind.TEMPLATE)
+    copy_structure(plan_2024, template_2024)
+    template_2025 = do_create_next_year_plan(
+        template_2024, acting_user=demo.users["viloyat"], copy_targets=True
+    )
+    assert template_2025.is_template and template_2025.year == 2025
+
+    send(template_2025, [demo.district], demo.users["viloyat"])
+
+    district_2025 = Plan.objects.own().get(organization=demo.district, year=2025)
+    assert not district_2025.is_approved
+    linked = PlanItem.objects.filter(plan=district_2025, template_item__plan=template_2025)
+    assert linked.count() == PlanItem.objects.filter(plan=template_2025).count() > 0
+    with translation.override("en"), pytest.raises(NextYearRefused, match="already has a plan for 2025"):
+        do_create_next_year_plan(plan_2024, acting_user=demo.users["direktor"], copy_targets=True)
+
+
+@pytest.mark.parametrize("template", [False, True], ids=["no template", "region's template"])
+def test_the_preview_takes_six_queries_whatever_the_plans_size(
+    demo, plan_2024, template, django_assert_num_queries
+):
+    from plans.plan_pages import next_year_preview
+
+    if template:
+        regions_template(demo)
+    plan = Plan.objects.select_related("organization").get(pk=plan_2024.pk)
+    assert plan.items.count() > 30
+    with django_assert_num_queries(6):
+        preview = next_year_preview(plan)
+    assert (preview.refused is not None) == template

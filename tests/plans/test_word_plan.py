@@ -9,13 +9,15 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from docx import Document
 from pypdf import PdfReader
 
 from plans.demo import PLAN_FILE
 from plans.exchange import plan_to_dict
+from plans.locks import MonthState
 from plans.models import Deadline, Indicator, Plan, PlanItem, Section, Target
+from plans.selectors import entry_window
 from plans.word_plan import ColumnsUnknown, WordPlanRefused, read_word_plan
 from reports.plan_document import plan_document, plan_docx, plan_pdf
 from services.models import Organization, Service
@@ -81,6 +83,46 @@ def test_the_round_trip_into_the_same_centre_uses_its_services(tmp_path, plan_20
     assert Service.objects.count() == services
     copy = Plan.objects.own().get(organization=plan_2024.organization, year=2025)
     assert without_notes(plan_to_dict(copy))["sections"] == without_notes(plan_to_dict(plan_2024))["sections"]
+
+
+def test_an_imported_plan_is_a_draft_unless_approved(tmp_path, plan_2024):
+    content = plan_docx(plan_document(plan_2024))
+    import_docx(tmp_path, content, "--centre", NEW_CENTRE, "--year", "2025", "--create-centre")
+    draft = Plan.objects.get(organization__name=NEW_CENTRE, year=2025)
+    assert (draft.approved_at, draft.approved_by) == (None, None)
+    assert entry_window(draft, 1).state == MonthState.DRAFT
+
+
+def test_approved_marks_the_imported_plan_approved_today_and_opens_entry(tmp_path, plan_2024, settings):
+    settings.AKM_TODAY = datetime.date(2025, 2, 3)
+    content = plan_docx(plan_document(plan_2024))
+    out = io.StringIO()
+    path = tmp_path / "reja.docx"
+    path.write_bytes(content)
+    call_command("import_plan", str(path), "--centre", NEW_CENTRE, "--year", "2025", "--create-centre",
+                 "--approved", stdout=out)  # fmt: skip
+    plan = Plan.objects.get(organization__name=NEW_CENTRE, year=2025)
+    assert plan.is_approved and plan.approved_by is None
+    assert timezone.localdate(plan.approved_at) == datetime.date(2025, 2, 3)
+    assert "Approved on 2025-02-03" in out.getvalue()
+    assert entry_window(plan, 1).state == MonthState.OPEN
+    # The TASDIQLAYMAN block prints the day.
+    assert plan_document(plan).approved_on == datetime.date(2025, 2, 3)
+
+
+def test_approved_on_records_the_day_the_director_signed(tmp_path, plan_2024):
+    import_docx(tmp_path, plan_docx(plan_document(plan_2024)), "--centre", NEW_CENTRE, "--year", "2025",
+                "--create-centre", "--approved-on", "2024-03-28")  # fmt: skip
+    plan = Plan.objects.get(organization__name=NEW_CENTRE, year=2025)
+    assert timezone.localdate(plan.approved_at) == datetime.date(2024, 3, 28)
+
+
+def test_approved_on_in_the_future_is_refused_and_nothing_is_written(tmp_path, plan_2024):
+    before = counts()
+    with pytest.raises(CommandError, match="in the future"):
+        import_docx(tmp_path, plan_docx(plan_document(plan_2024)), "--centre", NEW_CENTRE, "--year", "2025",
+                    "--create-centre", "--approved-on", "2024-04-04")  # fmt: skip
+    assert counts() == before
 
 
 def test_centre_and_year_come_from_the_documents_title(tmp_path, plan_2024):
