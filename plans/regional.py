@@ -278,7 +278,7 @@ class _Districts:
 
 
 def _read_districts(districts: list[Organization], year: int, month: int) -> _Districts:
-    """Eight queries (nine with stock indicators), whatever the number of districts."""
+    """Ten queries (eleven with stock indicators), whatever the number of districts."""
     plans = list(
         Plan.objects.own().filter(organization__in=districts, year=year).select_related("organization")
     )
@@ -341,7 +341,7 @@ def _report_cell(region: Organization, report: Report | None, year: int, quarter
 
 def region_overview(region: Organization, year: int, month: int, *, sort: str = DEFAULT_SORT) -> Overview:
     """The region's dashboard at the end of `month` of `year`: a row per district, the sections
-    grid, and the region's template indicators. Ten queries (eleven with stock indicators)."""
+    grid, and the region's template indicators. Twelve queries (thirteen with stock indicators)."""
     districts = list(Organization.objects.filter(parent=region).order_by("name"))
     data = _read_districts(districts, year, month)
     quarter = quarter_of(month)
@@ -429,7 +429,7 @@ def _template_lines(region: Organization, year: int, data: _Districts) -> tuple[
 
 def nation_overview(nation: Organization, year: int, month: int, *, sort: str = DEFAULT_SORT) -> Overview:
     """The nation's dashboard: a row per region, over all its districts; the grid by region.
-    Ten queries (eleven with stock indicators), whatever the number of regions and districts."""
+    Twelve queries (thirteen with stock indicators), whatever the number of regions and districts."""
     regions = list(Organization.objects.filter(parent=nation).order_by("name"))
     districts = list(Organization.objects.filter(parent__in=regions).order_by("name"))
     data = _read_districts(districts, year, month)

@@ -19,6 +19,7 @@ from plans.pacing import Status
 from plans.regional import SORTS, nation_overview, region_overview, short_name
 from reports.models import Report
 from services.models import Membership, Organization
+from tests.queries import assert_fixed_queries, queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -212,10 +213,10 @@ def test_the_pages_show_the_rows_and_link_down(client, region):
 
 
 # Session, user, memberships, the bell; the tree of centres and the centres overseen; then the
-# region, its districts, their plans, services and completions, four for the figures, the reports,
+# region, its districts, their plans, services and completions, six for the figures, the reports,
 # the template's indicators; the way up to the nation.
-REGION_QUERIES = 17
-NATION_QUERIES = 16
+REGION_QUERIES = 19
+NATION_QUERIES = 18
 
 
 def _add_districts(region: Organization, source: Plan, first: int, count: int) -> None:
@@ -293,3 +294,28 @@ def test_a_generated_district_s_figures_are_the_same_every_time_and_may_run_a_wh
     assert (december.entered_at.year, december.entered_at.month) == (2025, 1)
     march = MonthCompletion.objects.filter(plan=plan, month=3).first()
     assert (march.completed_at.year, march.completed_at.month) == (2024, 4)
+
+
+def test_the_nation_dashboard_s_queries_do_not_grow_with_regions(client, demo):
+    """The nation's page with two regions of two districts each, and again with four regions: the
+    same count (tests/queries.py), and every region listed."""
+    national = demo.regional.parent
+    user = get_user_model().objects.create(username="nation")
+    Membership.objects.create(user=user, organization=national, role=Membership.Role.REVIEWER)
+    client.force_login(user)
+    counts = []
+    for first in (0, 2):
+        for number in range(first, first + 2):
+            region = Organization.objects.create(
+                name=f"Viloyat {number}", kind=Organization.Kind.REGIONAL, parent=national
+            )
+            template = Plan.objects.create(organization=region, year=2024, kind=Plan.Kind.TEMPLATE)
+            copy_structure(demo.plan, template)
+            _add_districts(region, demo.plan, 2 * number, 2)
+        page = client.get(NATION_URL)
+        assert page.status_code == 200
+        assert {row.name for row in page.context["overview"].rows} >= {
+            f"Viloyat {n}" for n in range(first + 2)
+        }
+        counts.append(queries_of(lambda: client.get(NATION_URL)))
+    assert_fixed_queries(counts, NATION_QUERIES)
