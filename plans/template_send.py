@@ -2,7 +2,8 @@
 
 `preview(template, districts)` says, per district, what sending would add to or change in its plan
 for the template's year; `send(template, districts, by)` does it, for every chosen district or (on
-any refusal or error) for none.
+any refusal or error) for none, and tells the managers of each district whose plan it created or
+changed (notices, in the same transaction).
 
 What the template decides and what the district keeps:
 - the template decides the structure of the items it sent: section, parent, activity, unit,
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from notices import events as notices
 from services.models import Organization, Service
 
 from .models import Deadline, Indicator, Plan, PlanItem, Section
@@ -235,6 +237,7 @@ def send(
         )
     for district_preview in previews:
         _apply(template, district_preview, by)
+    notices.template_sent(template, previews, acting_user=by)
     return previews
 
 
