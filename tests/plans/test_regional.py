@@ -18,7 +18,7 @@ from plans.models import Actual, Indicator, MonthCompletion, Plan
 from plans.pacing import Status
 from plans.regional import SORTS, nation_overview, region_overview, short_name
 from reports.models import Report
-from services.models import Membership, Organization
+from services.models import Membership, Organization, Service
 from tests.queries import assert_fixed_queries, queries_of
 
 pytestmark = pytest.mark.django_db
@@ -214,9 +214,9 @@ def test_the_pages_show_the_rows_and_link_down(client, region):
 
 # Session, user, memberships, the bell; the tree of centres and the centres overseen; then the
 # region, its districts, their plans, services and completions, six for the figures, the reports,
-# the template's indicators; the way up to the nation.
+# the template's indicators (the nation's: its template's indicators); the way up to the nation.
 REGION_QUERIES = 19
-NATION_QUERIES = 18
+NATION_QUERIES = 19
 
 
 def _add_districts(region: Organization, source: Plan, first: int, count: int) -> None:
@@ -319,3 +319,68 @@ def test_the_nation_dashboard_s_queries_do_not_grow_with_regions(client, demo):
         }
         counts.append(queries_of(lambda: client.get(NATION_URL)))
     assert_fixed_queries(counts, NATION_QUERIES)
+
+
+def test_the_nation_adds_up_its_template_s_indicators_over_every_region_s_districts(client, demo):
+    """The National Library's template sent one level up makes each region's template, linked to it;
+    each region's sent down makes its districts' plans: the nation's line for an indicator is the
+    sum of every region's line for it, and names the regions furthest behind."""
+    from plans.template_send import send
+
+    national = demo.regional.parent
+    template = Plan.objects.create(organization=national, year=2024, kind=Plan.Kind.TEMPLATE)
+    copy_structure(demo.plan, template)
+    sirdaryo = Organization.objects.create(
+        name="Sirdaryo viloyat axborot-kutubxona markazi", kind=Organization.Kind.REGIONAL, parent=national
+    )
+    regions = [demo.regional, sirdaryo]
+    send(template, regions, None)
+    visitors = Indicator.objects.get(item__plan=template, item__number="15")
+    for number, region in enumerate(regions, start=1):
+        regional = Plan.objects.templates().get(organization=region, year=2024)
+        assert not Indicator.objects.filter(item__plan=regional, template_indicator=None).exists()
+        districts = [
+            Organization.objects.create(
+                name=f"{region.name.split()[0]} {n}-tuman", kind=Organization.Kind.DISTRICT, parent=region
+            )
+            for n in (1, 2)
+        ]
+        send(regional, districts, None)
+        for district in districts:
+            service = Service.objects.create(organization=district, name="Abonement xizmati")
+            indicator = Indicator.objects.get(item__plan__organization=district, item__number="15")
+            Actual.objects.create(indicator=indicator, month=2, service=service, value=100 * number)
+
+    nation = nation_overview(national, 2024, 3)
+    assert nation.has_template and len(nation.lines) == Indicator.objects.filter(item__plan=template).count()
+    [line] = [line for line in nation.lines if line.indicator == visitors]
+    # Sharof Rashidov's plan was copied into the national template, so it links to it directly, not
+    # through Jizzax's template: it is not one of the districts counted.
+    assert (line.total, line.districts) == (100 + 100 + 200 + 200, 4)
+    by_region = []
+    for region in regions:
+        [regional_line] = [
+            r
+            for r in region_overview(region, 2024, 3).lines
+            if r.indicator.template_indicator_id == visitors.pk
+        ]
+        by_region.append(regional_line)
+    assert line.total == sum(r.total for r in by_region)
+    assert line.target == sum(r.target for r in by_region)
+    assert line.expected == sum(r.expected for r in by_region)
+    # Jizzax did less for the same targets: it is the furthest behind.
+    assert [b.centre for b in line.behind] == [demo.regional, sirdaryo]
+    assert line.behind[0].shortfall == by_region[0].expected - by_region[0].total
+
+    user = get_user_model().objects.create(username="nation")
+    Membership.objects.create(user=user, organization=national, role=Membership.Role.REVIEWER)
+    client.force_login(user)
+    page = client.get(NATION_URL).content.decode()
+    assert 'id="lines-h"' in page and "region-lines" in page
+    assert f"{short_name(demo.regional)}: −{line.behind[0].shortfall}" in page
+
+
+def test_the_nation_without_a_template_says_its_indicators_are_added_up_per_region(region):
+    jizzax, _other = region
+    nation = nation_overview(jizzax.parent, 2024, 3)
+    assert not nation.has_template and nation.lines == []
