@@ -380,7 +380,21 @@ def test_the_nation_adds_up_its_template_s_indicators_over_every_region_s_distri
     assert f"{short_name(demo.regional)}: −{line.behind[0].shortfall}" in page
 
 
-def test_the_nation_without_a_template_says_its_indicators_are_added_up_per_region(region):
+def test_the_demo_nation_has_its_template_and_a_year_without_one_has_no_lines(region):
     jizzax, _other = region
     nation = nation_overview(jizzax.parent, 2024, 3)
-    assert not nation.has_template and nation.lines == []
+    assert nation.has_template
+    # Jizzax's template links up to the nation's: Jizzax's districts add up the same on both pages.
+    jizzax_lines = {
+        line.indicator.template_indicator_id: line for line in region_overview(jizzax, 2024, 3).lines
+    }
+    jizzax_districts = len(Organization.objects.filter(parent=jizzax))
+    for line in nation.lines:
+        [behind_jizzax] = [b for b in line.behind if b.centre == jizzax] or [None]
+        if behind_jizzax is not None:
+            assert (
+                behind_jizzax.shortfall
+                == jizzax_lines[line.indicator.pk].expected - jizzax_lines[line.indicator.pk].total
+            )
+        assert line.districts >= jizzax_lines[line.indicator.pk].districts == jizzax_districts
+    assert not nation_overview(jizzax.parent, 2025, 3).has_template

@@ -268,3 +268,15 @@ def test_the_downloads_read_in_a_number_of_queries_that_does_not_grow_with_distr
             counts[(download, "sent")].append(queries_of(lambda: client.get(url)))  # noqa: B023
     for (_download, how), measured in counts.items():
         assert_fixed_queries(measured, DOWNLOAD_QUERIES[how])
+
+
+def test_the_national_library_s_template_has_no_consolidated_report(region, client):
+    """It is sent to the regions (plans.template_send), not added up: not listed, its page a 404."""
+    from plans.models import Plan
+
+    national = Plan.objects.create(organization=region.national, year=2024, kind=Plan.Kind.TEMPLATE)
+    client.force_login(region.users["national_reviewer"])
+    listed = client.get(reverse("reports:consolidated_list")).context["rows"]
+    assert [row["template"] for row in listed] == [region.template]
+    page = reverse("reports:consolidated", kwargs={"template_id": national.pk, "quarter": 1})
+    assert client.get(page).status_code == 404
