@@ -55,6 +55,7 @@ class Country:
 
         from django.contrib.auth import get_user_model
 
+        from plans.demo_region import copy_structure
         from plans.exchange import import_plan
         from plans.models import Plan
         from services.models import Membership, Organization
@@ -68,6 +69,12 @@ class Country:
         self.nation = Organization.objects.create(
             name="Bench milliy kutubxona", kind=Organization.Kind.NATIONAL
         )
+        # The National Library's template: sent to each region (plans.template_send, one level up)
+        # to make its template, so that the national dashboard adds every indicator up.
+        self.national_template = Plan.objects.create(
+            organization=self.nation, year=YEAR, kind=Plan.Kind.TEMPLATE
+        )
+        copy_structure(self.source, self.national_template)
         self.regions: list = []
         self.districts = 0
         User = get_user_model()
@@ -82,8 +89,9 @@ class Country:
     def add_regions(self, count: int) -> None:
         from django.db import transaction
 
-        from plans.demo_region import copy_structure, generate_district
+        from plans.demo_region import generate_district
         from plans.models import Plan
+        from plans.template_send import send
         from services.models import Membership, Organization
 
         for _ in range(count):
@@ -96,8 +104,8 @@ class Country:
                     parent=self.nation,
                     director_name=f"Bench director {number}",
                 )
-                template = Plan.objects.create(organization=region, year=YEAR, kind=Plan.Kind.TEMPLATE)
-                copy_structure(self.source, template)
+                send(self.national_template, [region], None)
+                self.link_source(Plan.objects.templates().get(organization=region, year=YEAR))
                 districts = DISTRICTS[(number - 1) % len(DISTRICTS)]
                 for index in range(districts):
                     seed = number * 100 + index
@@ -127,6 +135,25 @@ class Country:
                     self.send_reports(region)
             self.regions.append(region)
             log(f"  region {number}: {districts} districts in {time.perf_counter() - started:.1f} s")
+
+    def link_source(self, template) -> None:
+        """Link the source plan's items and indicators to the region's template (by number, and by
+        order within an item), so that the districts generated from it link to that template."""
+        from plans.models import Indicator, PlanItem
+
+        items = {item.number: item for item in PlanItem.objects.filter(plan=template)}
+        indicators = {
+            (indicator.item.number, indicator.order): indicator
+            for indicator in Indicator.objects.filter(item__plan=template).select_related("item")
+        }
+        source_items = list(PlanItem.objects.filter(plan=self.source))
+        for item in source_items:
+            item.template_item = items[item.number]
+        PlanItem.objects.bulk_update(source_items, ["template_item"])
+        source_indicators = list(Indicator.objects.filter(item__plan=self.source).select_related("item"))
+        for indicator in source_indicators:
+            indicator.template_indicator = indicators[(indicator.item.number, indicator.order)]
+        Indicator.objects.bulk_update(source_indicators, ["template_indicator"])
 
     def send_reports(self, region) -> None:
         """The region's districts' fourth-quarter reports as sent (their table frozen as a version),
@@ -284,8 +311,9 @@ def table(
         "",
         f"Measured {datetime.date.today().isoformat()} by tests/bench/national.py on {platform.platform()}, "
         f"{os.cpu_count()} CPUs ({vendor}): {scales[-1][0]} regions of 13–15 districts, each district "
-        f"with the 2024 plan's structure linked to its region's template and January–December "
-        f"figures; the first region's districts sent their Q4 reports but {UNSENT}. Median of {RUNS} "
+        f"with the 2024 plan's structure linked to its region's template (made by sending the "
+        f"National Library's template to the region) and January–December figures; the first "
+        f"region's districts sent their Q4 reports but {UNSENT}. Median of {RUNS} "
         f"runs ({max(RUNS // 3, 3)} for the national dashboard, {FILE_RUNS} for the files).",
         "",
         "| " + " | ".join(head) + " |",
