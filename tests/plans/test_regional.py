@@ -321,6 +321,39 @@ def test_the_nation_dashboard_s_queries_do_not_grow_with_regions(client, demo):
     assert_fixed_queries(counts, NATION_QUERIES)
 
 
+def test_the_nation_dashboard_s_lines_read_in_queries_that_do_not_grow_with_regions(client, demo):
+    """With the National Library's template sent to the regions and theirs to their districts: the
+    nation's page at two regions of two districts, and at four, in the same count, one query more
+    than without a template (the regions' links to it)."""
+    from plans.template_send import send
+
+    national = demo.regional.parent
+    template = Plan.objects.create(organization=national, year=2024, kind=Plan.Kind.TEMPLATE)
+    copy_structure(demo.plan, template)
+    user = get_user_model().objects.create(username="nation")
+    Membership.objects.create(user=user, organization=national, role=Membership.Role.REVIEWER)
+    client.force_login(user)
+    counts = []
+    for first in (0, 2):
+        for number in range(first, first + 2):
+            region = Organization.objects.create(
+                name=f"Viloyat {number}", kind=Organization.Kind.REGIONAL, parent=national
+            )
+            send(template, [region], None)
+            districts = [
+                Organization.objects.create(
+                    name=f"Tuman {number}-{n}", kind=Organization.Kind.DISTRICT, parent=region
+                )
+                for n in (1, 2)
+            ]
+            send(Plan.objects.templates().get(organization=region, year=2024), districts, None)
+        page = client.get(NATION_URL)
+        lines = page.context["overview"].lines
+        assert lines and max(line.districts for line in lines) == 2 * (first + 2)
+        counts.append(queries_of(lambda: client.get(NATION_URL)))
+    assert_fixed_queries(counts, NATION_QUERIES + 1)
+
+
 def test_the_nation_adds_up_its_template_s_indicators_over_every_region_s_districts(client, demo):
     """The National Library's template sent one level up makes each region's template, linked to it;
     each region's sent down makes its districts' plans: the nation's line for an indicator is the
