@@ -91,9 +91,11 @@ messages: $(VENV)/.dev-installed
 # Server time of the main pages with 1 and with BENCH_CENTRES (default 200) centres of synthetic
 # data; writes tests/bench/results-<db>.md. SQLite in a temporary file by default; PostgreSQL with
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/akm_bench (a database for the bench only: it is
-# dropped and created again). A quick run: make bench BENCH_CENTRES=20 BENCH_RUNS=10.
+# dropped and created again). A quick run: make bench BENCH_CENTRES=20 BENCH_RUNS=10 BENCH_REGIONS=2.
+# national.py adds the national scale (BENCH_REGIONS regions, default 14, of 13–15 districts) to that file.
 bench: $(VENV)/.dev-installed .env
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/national.py
 	$(PY) tests/bench/reports.py
 	$(PY) tests/bench/load.py
 	$(PY) tests/bench/slowline.py

@@ -1,5 +1,6 @@
 """Notices of a report that moved (sent, returned, accepted), called by the report's actions in their
-transaction: one call per action, two queries (the recipients, the insert).
+transaction: one call per action, two queries (the recipients, the insert); and of a region's plan
+template applied to its districts' plans, called by the send (plans.template_send) likewise.
 
 The report is named by its plan and quarter and the workflow's event row, so this module needs
 nothing of the reports app (which builds on it). The region's consolidated report will tell the
@@ -9,9 +10,13 @@ their own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
+from plans.clock import now
 from plans.locks import quarter_months
 from plans.models import Plan
 from plans.selectors import person_name
@@ -19,6 +24,9 @@ from services.models import Membership
 
 from .kinds import Kind, event_key
 from .writing import Draft, write
+
+if TYPE_CHECKING:
+    from plans.template_send import DistrictPreview
 
 
 def report_sent(
@@ -88,3 +96,38 @@ def _report_moved(
             )
         ]
     )
+
+
+def template_sent(
+    template: Plan, previews: Sequence[DistrictPreview], *, acting_user: AbstractBaseUser | None
+) -> None:
+    """Tell the managers of each district whose plan the send created or changed what the region's
+    template did to it, linking to their plan's page; districts it left as they were are not told.
+    A query per district told (its recipients) and one insert for all."""
+    region = template.organization
+    sent_at = now().strftime("%Y%m%dT%H%M%S%f")
+    drafts = []
+    for preview in previews:
+        if preview.unchanged or preview.plan is None:
+            continue
+        plan_url = reverse("plans:plan", kwargs={"plan": preview.plan.pk})
+        drafts.append(
+            Draft(
+                kind=Kind.TEMPLATE_SENT,
+                centre=preview.district,
+                key=event_key("template", preview.plan.pk) + f"/{sent_at}",
+                data={
+                    "region": region.name,
+                    "centre": preview.district.name,
+                    "year": template.year,
+                    "by": person_name(acting_user),
+                    "new_plan": preview.new_plan,
+                    "added": preview.added_count,
+                    "changed": preview.changed_count,
+                },
+                link=lambda _membership, url=plan_url: url,
+                leave_out_user_id=acting_user.pk if acting_user is not None else None,
+            )
+        )
+    if drafts:
+        write(drafts)

@@ -18,6 +18,7 @@ class Kind(TextChoices):
     REPORT_SENT = "report_sent", _("A quarterly report was sent for review")
     REPORT_RETURNED = "report_returned", _("A quarterly report was returned for correction")
     REPORT_ACCEPTED = "report_accepted", _("A quarterly report was accepted")
+    TEMPLATE_SENT = "template_sent", _("The region's plan template was applied to the plan")
     DIGEST = "digest", _("Weekly digest")
 
 

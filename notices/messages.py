@@ -140,6 +140,35 @@ def report_accepted(data: dict[str, Any]) -> Message:
     return Message(title, lines)
 
 
+def template_sent(data: dict[str, Any]) -> Message:
+    names = {"centre": shown(data["centre"]), "region": shown(data["region"]), "year": data["year"]}
+    if data["new_plan"]:
+        title = _("%(region)s made the %(year)s plan of %(centre)s from its template") % names
+    else:
+        title = _("%(region)s updated the %(year)s plan of %(centre)s from its template") % names
+    lines = []
+    if data["by"]:
+        lines.append(_("Sent by %(by)s.") % {"by": data["by"]})
+    if data["added"]:
+        lines.append(
+            ngettext(
+                "%(count)s section, item or indicator added.",
+                "%(count)s sections, items or indicators added.",
+                data["added"],
+            )
+            % {"count": data["added"]}
+        )
+    if data["changed"]:
+        lines.append(
+            ngettext(
+                "%(count)s change to what was there.", "%(count)s changes to what was there.", data["changed"]
+            )
+            % {"count": data["changed"]}
+        )
+    lines.append(_("Your figures, the targets you set and your own items are kept as they were."))
+    return Message(title, lines)
+
+
 def digest(data: dict[str, Any]) -> Message:
     title = _("Weekly digest, week %(week)s: %(centre)s") % {
         "week": data["week"],
@@ -188,5 +217,6 @@ WRITERS: dict[str, Callable[[dict[str, Any]], Message]] = {
     Kind.REPORT_SENT: report_sent,
     Kind.REPORT_RETURNED: report_returned,
     Kind.REPORT_ACCEPTED: report_accepted,
+    Kind.TEMPLATE_SENT: template_sent,
     Kind.DIGEST: digest,
 }

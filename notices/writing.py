@@ -34,6 +34,7 @@ TOLD: dict[str, frozenset[str]] = {
     Kind.REPORT_SENT: frozenset({Role.REVIEWER}),
     Kind.REPORT_RETURNED: frozenset({Role.MANAGER, Role.HEAD}),
     Kind.REPORT_ACCEPTED: frozenset({Role.MANAGER}),
+    Kind.TEMPLATE_SENT: frozenset({Role.MANAGER}),
     Kind.DIGEST: frozenset({Role.MANAGER}),
 }
 # A person with several memberships that are told gets one notice, linked for the first of these.

@@ -3,6 +3,7 @@ generated figures, so that the regional and national reviewers see a real region
 
 - The template is the structure of Sharof Rashidov's 2024 plan (sections, items, indicators,
   deadlines, suggested targets), with no figures; Sharof Rashidov's items and indicators link to it.
+  The National Library's template is the same, one level up: the region's template links to it.
 - Zomin, G‘allaorol and Forish get the same plan, linked to the template, with their own targets
   (the template's scaled) and January–March figures drawn from a seeded random generator (the
   same every time): Zomin keeps pace and its first-quarter report was accepted; G‘allaorol's
@@ -80,6 +81,12 @@ def load_region(region: Organization, source: Plan, password_hash: str, done: li
         template = Plan.objects.create(organization=region, year=source.year, kind=Plan.Kind.TEMPLATE)
         copy_structure(source, template)
         done.append(f"made the {source.year} template of {region.name}")
+    if region.parent_id is not None and template_of(region.parent, source.year) is None:
+        # The National Library's template, the region's copied one level up (and the region's then
+        # linked to it), so that the national dashboard adds the regions' indicators up.
+        national = Plan.objects.create(organization=region.parent, year=source.year, kind=Plan.Kind.TEMPLATE)
+        copy_structure(template, national)
+        done.append(f"made the {source.year} template of {region.parent.name}")
     for number, district in enumerate(GENERATED, start=1):
         centre = Organization.objects.filter(name=district.name).first()
         if centre is not None:

@@ -278,7 +278,7 @@ class _Districts:
 
 
 def _read_districts(districts: list[Organization], year: int, month: int) -> _Districts:
-    """Eight queries (nine with stock indicators), whatever the number of districts."""
+    """Ten queries (eleven with stock indicators), whatever the number of districts."""
     plans = list(
         Plan.objects.own().filter(organization__in=districts, year=year).select_related("organization")
     )
@@ -341,7 +341,7 @@ def _report_cell(region: Organization, report: Report | None, year: int, quarter
 
 def region_overview(region: Organization, year: int, month: int, *, sort: str = DEFAULT_SORT) -> Overview:
     """The region's dashboard at the end of `month` of `year`: a row per district, the sections
-    grid, and the region's template indicators. Ten queries (eleven with stock indicators)."""
+    grid, and the region's template indicators. Twelve queries (thirteen with stock indicators)."""
     districts = list(Organization.objects.filter(parent=region).order_by("name"))
     data = _read_districts(districts, year, month)
     quarter = quarter_of(month)
@@ -385,13 +385,7 @@ def region_overview(region: Organization, year: int, month: int, *, sort: str = 
 def _template_lines(region: Organization, year: int, data: _Districts) -> tuple[list[TemplateLine], bool]:
     """Per indicator of the region's template for `year`: the districts' total, their targets' total,
     and the districts furthest behind. One query (the template's indicators)."""
-    template_indicators = list(
-        Indicator.objects.filter(
-            item__plan__organization=region, item__plan__year=year, item__plan__kind=Plan.Kind.TEMPLATE
-        )
-        .select_related("item__section", "item__unit")
-        .order_by("item__section__order", "item__order", "order")
-    )
+    template_indicators = _template_indicators(region, year)
     if not template_indicators:
         return [], False
     centres = {plan.pk: plan.organization for plan in data.plans.values()}
@@ -403,9 +397,7 @@ def _template_lines(region: Organization, year: int, data: _Districts) -> tuple[
     lines = []
     for indicator in template_indicators:
         members = linked.get(indicator.pk, [])
-        how = indicator.aggregation
-        targets = [f.annual_target for f in members if f.annual_target is not None]
-        expected = [f.expected for f in members if f.expected is not None]
+        total, target, expected = _added_up(indicator, members)
         rows = [DashboardRow(f, []) for f in members]
         behind = sorted(
             (row for row in rows if row.shortfall > 0),
@@ -414,9 +406,9 @@ def _template_lines(region: Organization, year: int, data: _Districts) -> tuple[
         lines.append(
             TemplateLine(
                 indicator=indicator,
-                total=over_centres(how, (f.done_to_date for f in members)),
-                target=over_centres(how, targets) if targets else None,
-                expected=over_centres(how, expected) if expected else None,
+                total=total,
+                target=target,
+                expected=expected,
                 districts=len(members),
                 behind=[
                     Behind(centres[row.figures.item.plan_id], row.shortfall, row.figures.percent)
@@ -428,8 +420,9 @@ def _template_lines(region: Organization, year: int, data: _Districts) -> tuple[
 
 
 def nation_overview(nation: Organization, year: int, month: int, *, sort: str = DEFAULT_SORT) -> Overview:
-    """The nation's dashboard: a row per region, over all its districts; the grid by region.
-    Ten queries (eleven with stock indicators), whatever the number of regions and districts."""
+    """The nation's dashboard: a row per region, over all its districts; the grid by region; and per
+    indicator of the nation's template, the country's total. Fourteen queries (thirteen without a
+    national template, one more with stock indicators), whatever the number of regions and districts."""
     regions = list(Organization.objects.filter(parent=nation).order_by("name"))
     districts = list(Organization.objects.filter(parent__in=regions).order_by("name"))
     data = _read_districts(districts, year, month)
@@ -469,6 +462,7 @@ def nation_overview(nation: Organization, year: int, month: int, *, sort: str = 
                 has_plan=bool(figures),
             )
         )
+    lines, has_template = _national_lines(nation, year, data, regions)
     return Overview(
         centre=nation,
         year=year,
@@ -478,4 +472,83 @@ def nation_overview(nation: Organization, year: int, month: int, *, sort: str = 
         columns=columns,
         summary=_summary(all_figures),
         sort=sort,
+        lines=lines,
+        has_template=has_template,
+    )
+
+
+def _national_lines(
+    nation: Organization, year: int, data: _Districts, regions: list[Organization]
+) -> tuple[list[TemplateLine], bool]:
+    """Per indicator of the nation's template for `year` (plans.template_send sends it into the
+    regions' templates, one level up): the total of every district whose indicator links to a
+    regional template indicator linked to it, their targets' total, and the regions furthest
+    behind. Two queries (the template's indicators, the regions' links to them)."""
+    template_indicators = _template_indicators(nation, year)
+    if not template_indicators:
+        return [], False
+    up = dict(
+        Indicator.objects.filter(
+            item__plan__organization__parent=nation,
+            item__plan__year=year,
+            item__plan__kind=Plan.Kind.TEMPLATE,
+            template_indicator__isnull=False,
+        ).values_list("pk", "template_indicator_id")
+    )
+    region_of = {plan.pk: plan.organization.parent_id for plan in data.plans.values()}
+    by_id = {region.pk: region for region in regions}
+    # By national indicator, by region: the figures of the region's districts linked to it.
+    linked: dict[int, dict[int, list[Figures]]] = defaultdict(lambda: defaultdict(list))
+    for figures in data.figures.values():
+        for f in figures:
+            national_id = up.get(f.indicator.template_indicator_id)
+            if national_id is not None:
+                linked[national_id][region_of[f.item.plan_id]].append(f)
+    lines = []
+    for indicator in template_indicators:
+        by_region = linked.get(indicator.pk, {})
+        behind: list[tuple[float, Behind]] = []
+        for region_id, members in by_region.items():
+            total, target, expected = _added_up(indicator, members)
+            shortfall = max((expected or 0) - total, 0)
+            if shortfall and target:
+                behind.append((shortfall / target, Behind(by_id[region_id], shortfall, 100 * total / target)))
+        # The largest shortfall for the region's targets first, ties by name.
+        behind.sort(key=lambda pair: (-pair[0], pair[1].centre.name))
+        members = [f for figures in by_region.values() for f in figures]
+        total, target, expected = _added_up(indicator, members)
+        lines.append(
+            TemplateLine(
+                indicator=indicator,
+                total=total,
+                target=target,
+                expected=expected,
+                districts=len(members),
+                behind=[b for _share, b in behind[:FURTHEST_BEHIND]],
+            )
+        )
+    return lines, True
+
+
+def _template_indicators(centre: Organization, year: int) -> list[Indicator]:
+    """The indicators of the centre's template plan for `year`, in its order. One query."""
+    return list(
+        Indicator.objects.filter(
+            item__plan__organization=centre, item__plan__year=year, item__plan__kind=Plan.Kind.TEMPLATE
+        )
+        .select_related("item__section", "item__unit")
+        .order_by("item__section__order", "item__order", "order")
+    )
+
+
+def _added_up(indicator: Indicator, members: Sequence[Figures]) -> tuple[int, int | None, int | None]:
+    """The members' done since January, annual targets and expected amounts, each added up by the
+    template indicator's aggregation (None where no member has a target)."""
+    how = indicator.aggregation
+    targets = [f.annual_target for f in members if f.annual_target is not None]
+    expected = [f.expected for f in members if f.expected is not None]
+    return (
+        over_centres(how, (f.done_to_date for f in members)),
+        over_centres(how, targets) if targets else None,
+        over_centres(how, expected) if expected else None,
     )

@@ -2,7 +2,9 @@
 
 `preview(template, districts)` says, per district, what sending would add to or change in its plan
 for the template's year; `send(template, districts, by)` does it, for every chosen district or (on
-any refusal or error) for none.
+any refusal or error) for none, and tells the managers of each district whose plan it created or
+changed (notices, in the same transaction). The National Library's template is sent the same way,
+one level up, into its regions' templates (`sent_into`).
 
 What the template decides and what the district keeps:
 - the template decides the structure of the items it sent: section, parent, activity, unit,
@@ -34,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from notices import events as notices
 from services.models import Organization, Service
 
 from .models import Deadline, Indicator, Plan, PlanItem, Section
@@ -155,6 +158,15 @@ def districts_of(template: Plan) -> list[Organization]:
     return list(Organization.objects.filter(parent_id=template.organization_id).order_by("name"))
 
 
+def sent_into(template: Plan) -> str:
+    """The kind of plan a template is sent into: the National Library's template goes into its
+    regions' templates (the same machinery one level up, so that the regions' indicators link to the
+    nation's), a region's into its districts' own plans."""
+    if template.organization.kind == Organization.Kind.NATIONAL:
+        return Plan.Kind.TEMPLATE
+    return Plan.Kind.OWN
+
+
 def preview(template: Plan, districts: Iterable[Organization]) -> list[DistrictPreview]:
     """What sending `template` would add to or change in each district's plan; nothing is written."""
     if not template.is_template:
@@ -166,9 +178,9 @@ def preview(template: Plan, districts: Iterable[Organization]) -> list[DistrictP
     source = _Template(template)
     plans = {
         plan.organization_id: plan
-        for plan in Plan.objects.own()
-        .filter(organization__in=districts, year=template.year)
-        .select_related("organization")
+        for plan in Plan.objects.filter(
+            kind=source.into, organization__in=districts, year=template.year
+        ).select_related("organization")
     }
     return [_District(source, district, plans.get(district.pk)).preview for district in districts]
 
@@ -235,6 +247,7 @@ def send(
         )
     for district_preview in previews:
         _apply(template, district_preview, by)
+    notices.template_sent(template, previews, acting_user=by)
     return previews
 
 
@@ -243,6 +256,7 @@ class _Template:
 
     def __init__(self, template: Plan):
         self.plan = template
+        self.into = sent_into(template)
         self.sections = list(template.sections.order_by("order"))
         self.items = list(
             PlanItem.objects.filter(plan=template)
@@ -271,7 +285,7 @@ class _District:
         self.source = source
         self.preview = DistrictPreview(district=district, plan=plan, new_plan=plan is None, _work=_Work())
         self.work = self.preview._work
-        self.plan = plan or Plan(organization=district, year=source.plan.year, kind=Plan.Kind.OWN)
+        self.plan = plan or Plan(organization=district, year=source.plan.year, kind=source.into)
         if plan is None:
             self.sections, self.deadlines, self.items = {}, {}, []
         else:
@@ -515,7 +529,9 @@ def _apply(template: Plan, district_preview: DistrictPreview, by: AbstractBaseUs
     work = district_preview._work
     plan = district_preview.plan
     if plan is None:
-        plan = Plan.objects.create(organization=district_preview.district, year=template.year)
+        plan = Plan.objects.create(
+            organization=district_preview.district, year=template.year, kind=sent_into(template)
+        )
         district_preview.plan = plan
     for obj in [*work.new_sections, *work.new_deadlines]:
         obj.plan = plan

@@ -221,7 +221,7 @@ def build_consolidated(template: Plan, quarter: int, *, include_drafts: bool = F
     """The consolidated report on `quarter` of the region owning `template` (a template plan, with
     its organization loaded).
 
-    Six queries, however many districts (four more with `include_drafts`: the figures selector's).
+    Six queries, however many districts (six more with `include_drafts`: the figures selector's).
     """
     if not template.is_template:
         raise ValueError("A consolidated report is built from a region's template plan")

@@ -18,6 +18,7 @@ from akm_plan.params import int_param
 from plans.clock import today
 from plans.models import Plan
 from services.access import access_for
+from services.models import Organization
 
 from . import rules
 from .consolidated import ConsolidatedTable, consolidated_page, current_consolidated
@@ -40,11 +41,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _template(request: HttpRequest, template_id: int, quarter: int, *, may: str = "view") -> Plan:
     """The region's template plan, if this person may `may` ("view", "send" or "review") its
-    consolidated report; else 403 (404 for a plan that is not a template)."""
+    consolidated report; else 403 (404 for a plan that is not a region's template: the National
+    Library's template is sent to its regions, and has no consolidated report of its own)."""
     if not 1 <= quarter <= 4:
         raise Http404
     template = get_object_or_404(
-        Plan.objects.templates().select_related("organization__parent"), pk=template_id
+        Plan.objects.templates()
+        .filter(organization__kind=Organization.Kind.REGIONAL)
+        .select_related("organization__parent"),
+        pk=template_id,
     )
     access = access_for(request)
     allowed = {
@@ -70,7 +75,7 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
     templates = [
         template
         for template in Plan.objects.templates()
-        .filter(year=year)
+        .filter(year=year, organization__kind=Organization.Kind.REGIONAL)
         .select_related("organization__parent")
         .order_by("organization__name")
         if access.can_view_consolidated(template.organization)

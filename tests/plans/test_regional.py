@@ -18,7 +18,8 @@ from plans.models import Actual, Indicator, MonthCompletion, Plan
 from plans.pacing import Status
 from plans.regional import SORTS, nation_overview, region_overview, short_name
 from reports.models import Report
-from services.models import Membership, Organization
+from services.models import Membership, Organization, Service
+from tests.queries import assert_fixed_queries, queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -212,10 +213,10 @@ def test_the_pages_show_the_rows_and_link_down(client, region):
 
 
 # Session, user, memberships, the bell; the tree of centres and the centres overseen; then the
-# region, its districts, their plans, services and completions, four for the figures, the reports,
-# the template's indicators; the way up to the nation.
-REGION_QUERIES = 17
-NATION_QUERIES = 16
+# region, its districts, their plans, services and completions, six for the figures, the reports,
+# the template's indicators (the nation's: its template's indicators); the way up to the nation.
+REGION_QUERIES = 19
+NATION_QUERIES = 19
 
 
 def _add_districts(region: Organization, source: Plan, first: int, count: int) -> None:
@@ -293,3 +294,140 @@ def test_a_generated_district_s_figures_are_the_same_every_time_and_may_run_a_wh
     assert (december.entered_at.year, december.entered_at.month) == (2025, 1)
     march = MonthCompletion.objects.filter(plan=plan, month=3).first()
     assert (march.completed_at.year, march.completed_at.month) == (2024, 4)
+
+
+def test_the_nation_dashboard_s_queries_do_not_grow_with_regions(client, demo):
+    """The nation's page with two regions of two districts each, and again with four regions: the
+    same count (tests/queries.py), and every region listed."""
+    national = demo.regional.parent
+    user = get_user_model().objects.create(username="nation")
+    Membership.objects.create(user=user, organization=national, role=Membership.Role.REVIEWER)
+    client.force_login(user)
+    counts = []
+    for first in (0, 2):
+        for number in range(first, first + 2):
+            region = Organization.objects.create(
+                name=f"Viloyat {number}", kind=Organization.Kind.REGIONAL, parent=national
+            )
+            template = Plan.objects.create(organization=region, year=2024, kind=Plan.Kind.TEMPLATE)
+            copy_structure(demo.plan, template)
+            _add_districts(region, demo.plan, 2 * number, 2)
+        page = client.get(NATION_URL)
+        assert page.status_code == 200
+        assert {row.name for row in page.context["overview"].rows} >= {
+            f"Viloyat {n}" for n in range(first + 2)
+        }
+        counts.append(queries_of(lambda: client.get(NATION_URL)))
+    assert_fixed_queries(counts, NATION_QUERIES)
+
+
+def test_the_nation_dashboard_s_lines_read_in_queries_that_do_not_grow_with_regions(client, demo):
+    """With the National Library's template sent to the regions and theirs to their districts: the
+    nation's page at two regions of two districts, and at four, in the same count, one query more
+    than without a template (the regions' links to it)."""
+    from plans.template_send import send
+
+    national = demo.regional.parent
+    template = Plan.objects.create(organization=national, year=2024, kind=Plan.Kind.TEMPLATE)
+    copy_structure(demo.plan, template)
+    user = get_user_model().objects.create(username="nation")
+    Membership.objects.create(user=user, organization=national, role=Membership.Role.REVIEWER)
+    client.force_login(user)
+    counts = []
+    for first in (0, 2):
+        for number in range(first, first + 2):
+            region = Organization.objects.create(
+                name=f"Viloyat {number}", kind=Organization.Kind.REGIONAL, parent=national
+            )
+            send(template, [region], None)
+            districts = [
+                Organization.objects.create(
+                    name=f"Tuman {number}-{n}", kind=Organization.Kind.DISTRICT, parent=region
+                )
+                for n in (1, 2)
+            ]
+            send(Plan.objects.templates().get(organization=region, year=2024), districts, None)
+        page = client.get(NATION_URL)
+        lines = page.context["overview"].lines
+        assert lines and max(line.districts for line in lines) == 2 * (first + 2)
+        counts.append(queries_of(lambda: client.get(NATION_URL)))
+    assert_fixed_queries(counts, NATION_QUERIES + 1)
+
+
+def test_the_nation_adds_up_its_template_s_indicators_over_every_region_s_districts(client, demo):
+    """The National Library's template sent one level up makes each region's template, linked to it;
+    each region's sent down makes its districts' plans: the nation's line for an indicator is the
+    sum of every region's line for it, and names the regions furthest behind."""
+    from plans.template_send import send
+
+    national = demo.regional.parent
+    template = Plan.objects.create(organization=national, year=2024, kind=Plan.Kind.TEMPLATE)
+    copy_structure(demo.plan, template)
+    sirdaryo = Organization.objects.create(
+        name="Sirdaryo viloyat axborot-kutubxona markazi", kind=Organization.Kind.REGIONAL, parent=national
+    )
+    regions = [demo.regional, sirdaryo]
+    send(template, regions, None)
+    visitors = Indicator.objects.get(item__plan=template, item__number="15")
+    for number, region in enumerate(regions, start=1):
+        regional = Plan.objects.templates().get(organization=region, year=2024)
+        assert not Indicator.objects.filter(item__plan=regional, template_indicator=None).exists()
+        districts = [
+            Organization.objects.create(
+                name=f"{region.name.split()[0]} {n}-tuman", kind=Organization.Kind.DISTRICT, parent=region
+            )
+            for n in (1, 2)
+        ]
+        send(regional, districts, None)
+        for district in districts:
+            service = Service.objects.create(organization=district, name="Abonement xizmati")
+            indicator = Indicator.objects.get(item__plan__organization=district, item__number="15")
+            Actual.objects.create(indicator=indicator, month=2, service=service, value=100 * number)
+
+    nation = nation_overview(national, 2024, 3)
+    assert nation.has_template and len(nation.lines) == Indicator.objects.filter(item__plan=template).count()
+    [line] = [line for line in nation.lines if line.indicator == visitors]
+    # Sharof Rashidov's plan was copied into the national template, so it links to it directly, not
+    # through Jizzax's template: it is not one of the districts counted.
+    assert (line.total, line.districts) == (100 + 100 + 200 + 200, 4)
+    by_region = []
+    for region in regions:
+        [regional_line] = [
+            r
+            for r in region_overview(region, 2024, 3).lines
+            if r.indicator.template_indicator_id == visitors.pk
+        ]
+        by_region.append(regional_line)
+    assert line.total == sum(r.total for r in by_region)
+    assert line.target == sum(r.target for r in by_region)
+    assert line.expected == sum(r.expected for r in by_region)
+    # Jizzax did less for the same targets: it is the furthest behind.
+    assert [b.centre for b in line.behind] == [demo.regional, sirdaryo]
+    assert line.behind[0].shortfall == by_region[0].expected - by_region[0].total
+
+    user = get_user_model().objects.create(username="nation")
+    Membership.objects.create(user=user, organization=national, role=Membership.Role.REVIEWER)
+    client.force_login(user)
+    page = client.get(NATION_URL).content.decode()
+    assert 'id="lines-h"' in page and "region-lines" in page
+    assert f"{short_name(demo.regional)}: −{line.behind[0].shortfall}" in page
+
+
+def test_the_demo_nation_has_its_template_and_a_year_without_one_has_no_lines(region):
+    jizzax, _other = region
+    nation = nation_overview(jizzax.parent, 2024, 3)
+    assert nation.has_template
+    # Jizzax's template links up to the nation's: Jizzax's districts add up the same on both pages.
+    jizzax_lines = {
+        line.indicator.template_indicator_id: line for line in region_overview(jizzax, 2024, 3).lines
+    }
+    jizzax_districts = len(Organization.objects.filter(parent=jizzax))
+    for line in nation.lines:
+        [behind_jizzax] = [b for b in line.behind if b.centre == jizzax] or [None]
+        if behind_jizzax is not None:
+            assert (
+                behind_jizzax.shortfall
+                == jizzax_lines[line.indicator.pk].expected - jizzax_lines[line.indicator.pk].total
+            )
+        assert line.districts >= jizzax_lines[line.indicator.pk].districts == jizzax_districts
+    assert not nation_overview(jizzax.parent, 2025, 3).has_template

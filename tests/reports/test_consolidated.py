@@ -149,5 +149,5 @@ def test_the_consolidated_report_reads_in_a_fixed_number_of_queries(districts, d
     with django_assert_num_queries(6):
         table = build_consolidated(region.template, 1)
     assert len(table.districts) == districts
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         build_consolidated(region.template, 1, include_drafts=True)

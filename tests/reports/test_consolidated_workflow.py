@@ -2,6 +2,7 @@
 and its files."""
 
 import io
+from collections import defaultdict
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from reports.consolidated import build_consolidated, consolidated_page
 from reports.consolidated_files import render_consolidated_pdf, render_consolidated_xlsx
 from reports.models import Report, ReportEvent
 from reports.workflow import ReportError, do_accept, do_return, do_submit, do_submit_consolidated
+from tests.queries import assert_fixed_queries, queries_of
 from tests.reports.consolidated_world import build_region, send_district
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +233,50 @@ def test_the_national_library_is_told_and_the_region_hears_back(region):
         region.users["region_manager"],
         _url("consolidated", region),
     )
+
+
+# Session, user, memberships, the bell, the tree of centres; the template, its report; the build
+# (six: the districts, plans, reports, versions, links, the template's indicators), with the figures
+# selector's six (and one for stock indicators) for the districts' live figures; or the version sent.
+DOWNLOAD_QUERIES = {"built": 11, "drafts": 18, "sent": 6}
+
+
+def test_the_downloads_read_in_a_number_of_queries_that_does_not_grow_with_districts(client):
+    """The PDF and the XLSX, built now (with and without the districts' live figures) and as sent,
+    for a region of 3 districts and one of 6: the same count (tests/queries.py)."""
+    counts = defaultdict(list)
+    for size, name in (
+        (3, "Jizzax viloyat axborot-kutubxona markazi"),
+        (6, "Navoiy viloyat axborot-kutubxona markazi"),
+    ):
+        world = build_region(size, name=name)
+        for index in range(size - 1):
+            send_district(world, index)
+        client.force_login(world.users["region_manager"])
+        downloads = [
+            ((download, how), _url(download, world), query)
+            for download in ("consolidated_pdf", "consolidated_xlsx")
+            for how, query in (("built", {}), ("drafts", {"drafts": 1}))
+        ]
+        for key, url, query in downloads:
+            assert client.get(url, query).status_code == 200
+            counts[key].append(queries_of(lambda: client.get(url, query)))  # noqa: B023
+        do_submit_consolidated(world.template, 1, acting_user=world.users["region_manager"])
+        for download in ("consolidated_pdf", "consolidated_xlsx"):
+            url = _url(download, world)
+            assert client.get(url).status_code == 200
+            counts[(download, "sent")].append(queries_of(lambda: client.get(url)))  # noqa: B023
+    for (_download, how), measured in counts.items():
+        assert_fixed_queries(measured, DOWNLOAD_QUERIES[how])
+
+
+def test_the_national_library_s_template_has_no_consolidated_report(region, client):
+    """It is sent to the regions (plans.template_send), not added up: not listed, its page a 404."""
+    from plans.models import Plan
+
+    national = Plan.objects.create(organization=region.national, year=2024, kind=Plan.Kind.TEMPLATE)
+    client.force_login(region.users["national_reviewer"])
+    listed = client.get(reverse("reports:consolidated_list")).context["rows"]
+    assert [row["template"] for row in listed] == [region.template]
+    page = reverse("reports:consolidated", kwargs={"template_id": national.pk, "quarter": 1})
+    assert client.get(page).status_code == 404
