@@ -100,6 +100,12 @@ class EntryRowFields:
     was: forms.BoundField
     was_note: forms.BoundField
 
+    @property
+    def has_errors(self) -> bool:
+        """Whether the row is in error: never before the form is submitted (each field's `errors`
+        would build an empty list for nothing, four times a row)."""
+        return self.value.form.is_bound and bool(self.value.errors or self.note.errors or self.was.errors)
+
 
 class MonthEntryForm(forms.Form):
     """The value and note of every row of a service's month, with what each row was loaded with.

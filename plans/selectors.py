@@ -208,8 +208,11 @@ class EntryPageRow:
     last_year: int | None = None
     # Set when a save asked to confirm the row's value (plans.unlikely).
     unlikely: Unlikely | None = None
-    # How many evidence files the service's figure has; the page sets it (evidence.selectors).
+    # How many evidence files the service's figure has, and the links to its history and files;
+    # the page sets them (evidence.selectors).
     evidence_count: int = 0
+    history_url: str = ""
+    evidence_url: str = ""
 
     @property
     def indicator(self) -> Indicator:

@@ -25,6 +25,7 @@ from services.access import Access, access_for
 from services.models import Organization, Service
 
 from ..clock import today
+from ..dashboards import url_for_each
 from ..entry import (
     Conflict,
     EntryConflict,
@@ -154,8 +155,12 @@ def entry(request: HttpRequest, year: int, month: int, service: int) -> HttpResp
                 return redirect(request.path)
     rows = entry_rows(plan, month, service_obj)
     counts = evidence_counts(plan, month, service_obj)
+    history_url = url_for_each("plans:entry-history", "indicator")
+    evidence_url = url_for_each("evidence:figure", "indicator", month=month, service=service_obj.pk)
     for row in rows:
         row.evidence_count = counts.get(row.indicator.pk, 0)
+        row.history_url = history_url(row.indicator.pk)
+        row.evidence_url = evidence_url(row.indicator.pk)
     if form is None:
         form = MonthEntryForm(rows=[row.form_row for row in rows])
     for row in rows:
