@@ -24,7 +24,7 @@ from .consolidated import ConsolidatedTable, consolidated_page, current_consolid
 from .consolidated_files import consolidated_filename, render_consolidated_pdf, render_consolidated_xlsx
 from .filenames import content_disposition
 from .models import Report
-from .views import sent_version
+from .views import NotOpenYet, _opened, sent_version
 from .workflow import (
     COMMENT_MAX_LENGTH,
     ReportError,
@@ -40,8 +40,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _template(request: HttpRequest, template_id: int, quarter: int, *, may: str = "view") -> Plan:
     """The region's template plan, if this person may `may` ("view", "send" or "review") its
-    consolidated report; else 403 (404 for a plan that is not a template)."""
-    if not 1 <= quarter <= 4:
+    consolidated report; else 403 (404 for a plan that is not a template); its annual report
+    before the year is over, NotOpenYet (reports.views._opened)."""
+    if quarter not in rules.PERIODS:
         raise Http404
     template = get_object_or_404(
         Plan.objects.templates().select_related("organization__parent"), pk=template_id
@@ -54,6 +55,8 @@ def _template(request: HttpRequest, template_id: int, quarter: int, *, may: str 
     }[may](template.organization)
     if not allowed:
         raise PermissionDenied
+    if not rules.available(template.year, quarter, today()):
+        raise NotOpenYet(template)
     return template
 
 
@@ -86,11 +89,12 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
             "quarters": [
                 {
                     "quarter": quarter,
-                    "roman": rules.roman(quarter),
+                    "roman": "" if rules.is_year(quarter) else rules.roman(quarter),
+                    "annual": rules.is_year(quarter),
                     "state": states.get((template.pk, quarter), Report.State.DRAFT),
                     "state_label": Report.State(states.get((template.pk, quarter), Report.State.DRAFT)).label,
                 }
-                for quarter in range(1, 5)
+                for quarter in rules.PERIODS
             ],
         }
         for template in templates
@@ -103,6 +107,7 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_opened
 @require_GET
 def consolidated_detail(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter)
@@ -118,6 +123,7 @@ def consolidated_detail(request: HttpRequest, template_id: int, quarter: int) ->
             "table": page.table,
             "drafts": drafts and page.frozen is None,
             "quarters": [(q, rules.roman(q)) for q in range(1, 5)],
+            "annual_period": rules.WHOLE_YEAR,
             "can_submit": access.can_send_consolidated(region)
             and rules.can_move(page.state, rules.Move.SUBMIT)
             and submittable(template, quarter),
@@ -129,6 +135,7 @@ def consolidated_detail(request: HttpRequest, template_id: int, quarter: int) ->
 
 
 @login_required
+@_opened
 @require_GET
 def consolidated_pdf(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     """As it stands: the PDF as sent while the National Library has it, else built now (a draft)."""
@@ -142,6 +149,7 @@ def consolidated_pdf(request: HttpRequest, template_id: int, quarter: int) -> Ht
 
 
 @login_required
+@_opened
 @require_GET
 def consolidated_xlsx(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter)
@@ -152,6 +160,7 @@ def consolidated_xlsx(request: HttpRequest, template_id: int, quarter: int) -> H
 
 
 @login_required
+@_opened
 @require_GET
 def consolidated_version_pdf(
     request: HttpRequest, template_id: int, quarter: int, number: int
@@ -163,6 +172,7 @@ def consolidated_version_pdf(
 
 
 @login_required
+@_opened
 @require_GET
 def consolidated_version_xlsx(
     request: HttpRequest, template_id: int, quarter: int, number: int
@@ -175,6 +185,7 @@ def consolidated_version_xlsx(
 
 
 @login_required
+@_opened
 @require_POST
 def consolidated_submit(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter, may="send")
@@ -188,6 +199,7 @@ def consolidated_submit(request: HttpRequest, template_id: int, quarter: int) ->
 
 
 @login_required
+@_opened
 @require_POST
 def consolidated_accept(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter, may="review")
@@ -202,6 +214,7 @@ def consolidated_accept(request: HttpRequest, template_id: int, quarter: int) ->
 
 
 @login_required
+@_opened
 @require_POST
 def consolidated_return(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter, may="review")
