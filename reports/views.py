@@ -17,14 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from akm_plan.params import choice_param, int_param, parse_int
-from evidence.selectors import quarter_evidence, version_evidence
 from plans.clock import today
 from plans.locks import quarter_months
 from plans.models import Plan
-from plans.plan_pages import quarter_amendments
 from services.access import access_for
 
 from . import rules
+from .annexes import report_amendments, report_evidence
 from .docx import render_docx
 from .filenames import content_disposition, report_filename
 from .models import Report, ReportVersion
@@ -196,9 +195,8 @@ def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
     table, version = current_table(plan, quarter)
     if version is not None:
         return _download(bytes(version.pdf), PDF, _filename(plan, table, "pdf", version.number))
-    annual = rules.is_year(quarter)
-    evidence = () if annual else quarter_evidence(plan, quarter, thumbnails=True)
-    amendments = quarter_amendments(plan, 4 if annual else quarter)
+    evidence = report_evidence(plan, quarter, thumbnails=True)
+    amendments = report_amendments(plan, quarter)
     content = render_pdf(table, on=today(), draft=True, evidence=evidence, amendments=amendments)
     return _download(content, PDF, _filename(plan, table, "pdf"))
 
@@ -211,7 +209,7 @@ def report_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespons
     table, version = current_table(plan, quarter)
     on = today() if version is None else version.submitted_on
     number = version.number if version else None
-    evidence = _xlsx_evidence(plan, quarter, version)
+    evidence = report_evidence(plan, quarter, version=version)
     return _download(
         render_xlsx(table, on=on, evidence=evidence), XLSX, _filename(plan, table, "xlsx", number)
     )
@@ -268,7 +266,8 @@ def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
     plan = _plan(request, plan_id, quarter)
     version = sent_version(plan, quarter, number)
     table = version_table(version)
-    content = render_xlsx(table, on=version.submitted_on, evidence=_xlsx_evidence(plan, quarter, version))
+    evidence = report_evidence(plan, quarter, version=version)
+    content = render_xlsx(table, on=version.submitted_on, evidence=evidence)
     return _download(content, XLSX, _filename(plan, table, "xlsx", number))
 
 
@@ -402,14 +401,6 @@ def withdraw_acceptance(request: HttpRequest, plan_id: int, quarter: int) -> Htt
             "closed until a manager reopens them."
         ),
     )
-
-
-def _xlsx_evidence(plan: Plan, quarter: int, version: ReportVersion | None):
-    """The evidence sheet's files: a sent version's as frozen, else the quarter's now; the annual
-    report has none of its own (the year's files are its quarterly reports')."""
-    if rules.is_year(quarter):
-        return ()
-    return quarter_evidence(plan, quarter) if version is None else version_evidence(version)
 
 
 def _existing_report(plan: Plan, quarter: int) -> Report:

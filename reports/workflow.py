@@ -23,14 +23,13 @@ from django.utils.translation import gettext as _
 
 from akm_plan.text import NUL, NUL_MESSAGE, clean_text
 from evidence.actions import freeze_for_version
-from evidence.selectors import quarter_evidence
 from notices import events as notices
 from plans.clock import today
 from plans.entry import do_close_quarter, do_return_quarter, do_seal_quarter, do_unseal_quarter
 from plans.models import Indicator, Plan
-from plans.plan_pages import quarter_amendments
 
 from . import rules
+from .annexes import report_amendments, report_evidence
 from .models import Report, ReportEvent, ReportNote, ReportVersion
 from .pdf import render_pdf
 from .tables import ReportRow, ReportTable, build_table
@@ -159,8 +158,8 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
             table,
             on=on,
             version=number,
-            evidence=() if annual else quarter_evidence(plan, quarter, thumbnails=True),
-            amendments=quarter_amendments(plan, 4 if annual else quarter),
+            evidence=report_evidence(plan, quarter, thumbnails=True),
+            amendments=report_amendments(plan, quarter),
         ),
         language=translation.get_language() or "uz",
         submitted_by=acting_user,

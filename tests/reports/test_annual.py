@@ -284,3 +284,28 @@ def test_the_docx_has_the_same_numbers_as_the_table(year_of_figures):
     text = "\n".join(paragraph.text for paragraph in word.paragraphs)
     assert "Annual report on the execution of the 2024 work plan" in text
     assert "Summary by section" in text and "Not done: " in text
+
+
+def test_the_command_writes_the_annual_report_once_the_year_is_over(year_of_figures, tmp_path, settings):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="01.01.2025"):
+        call_command("quarterly_report", year=2024, annual=True, output=str(tmp_path), stdout=io.StringIO())
+    settings.AKM_TODAY = AFTER_THE_YEAR
+    call_command(
+        "quarterly_report",
+        year=2024,
+        annual=True,
+        file_format="xlsx",
+        output=str(tmp_path),
+        stdout=io.StringIO(),
+    )
+    (written,) = tmp_path.iterdir()
+    assert written.name.endswith(f"-id{year_of_figures.organization_id}-2024-year-draft.xlsx")
+    sheet = load_workbook(written).worksheets[0]
+    line = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "12.1")
+    row = next(row for row in build_annual_table(year_of_figures).rows if row.number == "12.1")
+    assert [sheet.cell(line, column).value for column in range(5, 10)] == [
+        *row.done_by_quarter,
+        row.done_to_date,
+    ]
