@@ -28,6 +28,13 @@ def is_year(period: int) -> bool:
     return period == WHOLE_YEAR
 
 
+def period_label(period: int) -> str:
+    """A report's period as a list names it: "Quarter II", or "Annual report"."""
+    if is_year(period):
+        return str(_("Annual report"))
+    return str(_("Quarter %(quarter)s") % {"quarter": roman(period)})
+
+
 def check_period(period: int) -> None:
     """ValueError unless `period` is a quarter 1–4 or the whole year."""
     if period not in PERIODS:

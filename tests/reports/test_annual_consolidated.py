@@ -149,3 +149,31 @@ def test_the_pdf_and_xlsx_carry_the_quarters_and_the_year(region):
         row.annual_target, *row.done_by_quarter, row.done_to_date,
     ]  # fmt: skip
     assert sheet.cell(3, 6).value == "Done in quarter I"
+
+
+def test_the_command_writes_the_consolidated_annual_report(region, tmp_path):
+    from django.core.management import call_command
+
+    send_district(region, 0, quarter=WHOLE_YEAR)
+    out = io.StringIO()
+    call_command(
+        "quarterly_report",
+        year=2024,
+        annual=True,
+        consolidated=True,
+        centre=str(region.region.pk),
+        file_format="xlsx",
+        output=str(tmp_path),
+        stdout=out,
+    )
+    (written,) = tmp_path.iterdir()
+    assert written.name.endswith(f"-id{region.region.pk}-2024-year-draft.xlsx")
+    sheet = load_workbook(written).worksheets[0]
+    row = next(
+        row for row in build_consolidated(region.template, WHOLE_YEAR).figure_rows() if row.number == "1"
+    )
+    line = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "1")
+    assert [sheet.cell(line, column).value for column in range(6, 11)] == [
+        *row.done_by_quarter,
+        row.done_to_date,
+    ]
