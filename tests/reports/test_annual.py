@@ -309,3 +309,12 @@ def test_the_command_writes_the_annual_report_once_the_year_is_over(year_of_figu
         *row.done_by_quarter,
         row.done_to_date,
     ]
+
+
+@pytest.mark.parametrize("period", [0, 6])
+def test_the_database_refuses_a_period_that_is_neither_a_quarter_nor_the_year(plan_2024, period):
+    from django.db import IntegrityError
+
+    Report.objects.create(plan=plan_2024, quarter=WHOLE_YEAR)
+    with pytest.raises(IntegrityError):
+        Report.objects.create(plan=plan_2024, quarter=period)
