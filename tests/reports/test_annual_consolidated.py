@@ -177,3 +177,19 @@ def test_the_command_writes_the_consolidated_annual_report(region, tmp_path):
         *row.done_by_quarter,
         row.done_to_date,
     ]
+
+
+def test_the_consolidated_annual_report_reads_in_six_queries_however_many_districts(
+    region, django_assert_num_queries
+):
+    for index in range(3):
+        send_district(region, index, quarter=WHOLE_YEAR)
+    template = type(region.template).objects.select_related("organization").get(pk=region.template.pk)
+    with django_assert_num_queries(6):
+        build_consolidated(template, WHOLE_YEAR)
+    bigger = build_region(5, name="Samarqand viloyat axborot-kutubxona markazi", national=region.national)
+    for index in range(5):
+        send_district(bigger, index, quarter=WHOLE_YEAR)
+    template = type(bigger.template).objects.select_related("organization").get(pk=bigger.template.pk)
+    with django_assert_num_queries(6):
+        build_consolidated(template, WHOLE_YEAR)

@@ -23,6 +23,7 @@ READ = ["detail", "pdf", "xlsx", "docx"]
 DETAIL_QUERIES = 17
 # Once sent: the version as sent instead of the table, as the quarterly report's sent page.
 SENT_QUERIES = 10
+CONFIRM_QUERIES = 16
 
 
 @pytest.fixture(autouse=True)
@@ -194,3 +195,15 @@ def test_the_sent_page_takes_a_fixed_number_of_queries(client, world, after_the_
     before = queries_of(visit)
     add_a_full_year(world.demo)
     assert_fixed_queries([before, queries_of(visit)], SENT_QUERIES)
+
+
+def test_the_sending_confirmation_takes_a_fixed_number_of_queries(client, world, after_the_year):
+    _client(client, world, "manager")
+
+    def visit():
+        assert client.get(_url(world, "confirm_submit")).status_code == 200
+
+    before = queries_of(visit)
+    add_a_full_year(world.demo)
+    # The annual table and its notes; no months (the annual report decides none).
+    assert_fixed_queries([before, queries_of(visit)], CONFIRM_QUERIES)
