@@ -207,3 +207,14 @@ def test_the_sending_confirmation_takes_a_fixed_number_of_queries(client, world,
     add_a_full_year(world.demo)
     # The annual table and its notes; no months (the annual report decides none).
     assert_fixed_queries([before, queries_of(visit)], CONFIRM_QUERIES)
+
+
+def test_the_annual_page_in_cyrillic_has_no_latin_uzbek_left(client, world, after_the_year):
+    from tests.cyrillic.test_pages import cyrillic_client, latin_words, people
+
+    manager = world.users["manager"]
+    indicator = next(row.indicator_id for row in build_table(world.plan, 1).rows if row.indicator_id)
+    do_save_notes(world.plan, 1, {indicator: "Seminar o‘tkazildi"}, acting_user=manager)
+    response = cyrillic_client(client, manager).get(_url(world, "detail"))
+    assert response.status_code == 200
+    assert latin_words(response.content.decode(), people(world.demo)) == set()
