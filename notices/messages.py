@@ -58,6 +58,11 @@ def _quarter(data: dict[str, Any]) -> dict[str, Any]:
     return {"quarter": ROMAN[data["quarter"]], "year": data["year"]}
 
 
+def _annual(data: dict[str, Any]) -> bool:
+    """Whether the notice is of an annual report (plans.deadlines.WHOLE_YEAR) rather than a quarter's."""
+    return data["quarter"] == WHOLE_YEAR
+
+
 def lock_day(data: dict[str, Any]) -> Message:
     title = _("%(month)s closes for entry on %(date)s") % {
         "month": _month(data),
@@ -95,25 +100,29 @@ def month_incomplete(data: dict[str, Any]) -> Message:
 
 
 def report_due(data: dict[str, Any]) -> Message:
-    title = _("The report on quarter %(quarter)s of %(year)s is due on %(date)s") % {
-        **_quarter(data),
-        "date": _date(data["due"]),
-    }
+    if _annual(data):
+        title = _("The annual report on %(year)s is due on %(date)s") % {
+            "year": data["year"],
+            "date": _date(data["due"]),
+        }
+    else:
+        title = _("The report on quarter %(quarter)s of %(year)s is due on %(date)s") % {
+            **_quarter(data),
+            "date": _date(data["due"]),
+        }
     return Message(title, [_("%(centre)s has not sent it yet.") % {"centre": shown(data["centre"])}])
 
 
 def report_overdue(data: dict[str, Any]) -> Message:
-    title = _("The report on quarter %(quarter)s of %(year)s is overdue") % _quarter(data)
+    if _annual(data):
+        title = _("The annual report on %(year)s is overdue") % {"year": data["year"]}
+    else:
+        title = _("The report on quarter %(quarter)s of %(year)s is overdue") % _quarter(data)
     line = _("%(centre)s has not sent it; it was due on %(date)s.") % {
         "centre": shown(data["centre"]),
         "date": _date(data["due"]),
     }
     return Message(title, [line])
-
-
-def _annual(data: dict[str, Any]) -> bool:
-    """Whether the notice is of an annual report (plans.deadlines.WHOLE_YEAR) rather than a quarter's."""
-    return data["quarter"] == WHOLE_YEAR
 
 
 def report_sent(data: dict[str, Any]) -> Message:

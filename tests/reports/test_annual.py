@@ -318,3 +318,21 @@ def test_the_database_refuses_a_period_that_is_neither_a_quarter_nor_the_year(pl
     Report.objects.create(plan=plan_2024, quarter=WHOLE_YEAR)
     with pytest.raises(IntegrityError):
         Report.objects.create(plan=plan_2024, quarter=period)
+
+
+def test_the_annual_report_is_reminded_when_due_and_when_overdue(world, settings):
+    from notices.reminders import run_reminders
+
+    plan = world.plan
+    days = plan.organization.reminder_days
+    run_reminders(datetime.date(2025, 2, 5) - datetime.timedelta(days=days))
+    due = Notice.objects.get(kind="report_due", data__quarter=WHOLE_YEAR)
+    assert (due.recipient, due.link) == (world.users["manager"], f"/reports/{plan.pk}/year/")
+    run_reminders(datetime.date(2025, 2, 6))
+    overdue = Notice.objects.filter(kind="report_overdue", data__quarter=WHOLE_YEAR)
+    assert {notice.recipient for notice in overdue} == {world.users["manager"], world.users["reviewer"]}
+    with translation.override("en"):
+        assert render("report_overdue", overdue.first().data).title == "The annual report on 2024 is overdue"
+        assert render("report_due", due.data).title.startswith("The annual report on 2024 is due on")
+    # The fourth quarter's report, due in January, is reminded of on its own.
+    assert Notice.objects.filter(kind="report_overdue", data__quarter=4).exists()
