@@ -24,7 +24,7 @@ from .consolidated import ConsolidatedTable, consolidated_page, current_consolid
 from .consolidated_files import consolidated_filename, render_consolidated_pdf, render_consolidated_xlsx
 from .filenames import content_disposition
 from .models import Report
-from .views import NotOpenYet, _opened, sent_version
+from .views import NotOpenYet, refuses_early_annual, sent_version
 from .workflow import (
     COMMENT_MAX_LENGTH,
     ReportError,
@@ -41,7 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _template(request: HttpRequest, template_id: int, quarter: int, *, may: str = "view") -> Plan:
     """The region's template plan, if this person may `may` ("view", "send" or "review") its
     consolidated report; else 403 (404 for a plan that is not a template); its annual report
-    before the year is over, NotOpenYet (reports.views._opened)."""
+    before the year is over, NotOpenYet (reports.views.refuses_early_annual)."""
     if quarter not in rules.PERIODS:
         raise Http404
     template = get_object_or_404(
@@ -107,7 +107,7 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def consolidated_detail(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter)
@@ -135,7 +135,7 @@ def consolidated_detail(request: HttpRequest, template_id: int, quarter: int) ->
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def consolidated_pdf(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     """As it stands: the PDF as sent while the National Library has it, else built now (a draft)."""
@@ -149,7 +149,7 @@ def consolidated_pdf(request: HttpRequest, template_id: int, quarter: int) -> Ht
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def consolidated_xlsx(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter)
@@ -160,7 +160,7 @@ def consolidated_xlsx(request: HttpRequest, template_id: int, quarter: int) -> H
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def consolidated_version_pdf(
     request: HttpRequest, template_id: int, quarter: int, number: int
@@ -172,7 +172,7 @@ def consolidated_version_pdf(
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def consolidated_version_xlsx(
     request: HttpRequest, template_id: int, quarter: int, number: int
@@ -185,7 +185,7 @@ def consolidated_version_xlsx(
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_POST
 def consolidated_submit(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter, may="send")
@@ -199,7 +199,7 @@ def consolidated_submit(request: HttpRequest, template_id: int, quarter: int) ->
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_POST
 def consolidated_accept(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter, may="review")
@@ -214,7 +214,7 @@ def consolidated_accept(request: HttpRequest, template_id: int, quarter: int) ->
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_POST
 def consolidated_return(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter, may="review")

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from plans.charts import STATUS_ORDER
 from plans.cyrillic import fresh_corrections, reads_cyrillic, shown
 from plans.deadlines import WHOLE_YEAR
 from plans.figures import Figures, ParentTotals, indicator_figures, parent_totals, year_figures
@@ -236,8 +237,6 @@ class ReportTable:
     def section_summaries(self) -> list[SectionSummary]:
         """Each section's indicators counted by status, and those not done (a target not met),
         in the plan's order: the annual report's summary."""
-        from plans.charts import STATUS_ORDER
-
         summaries = []
         for section, rows in _by_section(self.rows):
             indicators = [row for row in rows if row.indicator_id is not None]

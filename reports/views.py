@@ -1,6 +1,6 @@
 """The report pages: the list, one report, its downloads, the workflow's confirmation pages (GET) and
 its buttons (POST only). The same pages serve the annual report (period WHOLE_YEAR), which opens
-once the fourth quarter is over (every view refuses it before then, saying when: `_opened`)."""
+once the fourth quarter is over (every view refuses it before then, saying when: `refuses_early_annual`)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ class NotOpenYet(Exception):
         self.plan = plan
 
 
-def _opened(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def refuses_early_annual(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A report view that answers an annual report asked for too early with a page saying when it
     opens (403), instead of the page asked for."""
 
@@ -86,7 +86,7 @@ def _opened(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def _plan(request: HttpRequest, plan_id: int, quarter: int, *, may: str = "view") -> Plan:
     """The plan, if this person may `may` ("view", "manage" or "review") its reports; else 403; its
-    annual report before the year is over, NotOpenYet (for `_opened`)."""
+    annual report before the year is over, NotOpenYet (for `refuses_early_annual`)."""
     if quarter not in rules.PERIODS:
         raise Http404
     plan = get_object_or_404(Plan.objects.own().select_related("organization__parent"), pk=plan_id)
@@ -138,7 +138,7 @@ def report_list_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def report_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter)
@@ -187,7 +187,7 @@ def _detail(
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """The report as it stands: the PDF as sent while the region has it, else the live draft."""
@@ -202,7 +202,7 @@ def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def report_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter)
@@ -216,7 +216,7 @@ def report_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespons
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def report_docx(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """The report as a Word document, from the same table as the PDF (as sent, while sent)."""
@@ -236,7 +236,7 @@ def sent_version(plan: Plan, quarter: int, number: int, *, with_pdf: bool = Fals
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def version_docx(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
     """A sent version as a Word document, built from the table frozen when it was sent."""
@@ -249,7 +249,7 @@ def version_docx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def version_pdf(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
     """A sent version's PDF, byte for byte as it was sent."""
@@ -259,7 +259,7 @@ def version_pdf(request: HttpRequest, plan_id: int, quarter: int, number: int) -
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
     """A sent version's figures as a workbook, built from the table frozen when it was sent."""
@@ -272,7 +272,7 @@ def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_POST
 def save_notes(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """Save the notes typed on the report page; with `send`, then go on to sending it (the notes
@@ -302,7 +302,7 @@ def save_notes(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def confirm_submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """Before sending: who has not completed the quarter's months, the figures still missing, and
@@ -312,7 +312,7 @@ def confirm_submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResp
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_POST
 def submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter, may="manage")
@@ -328,7 +328,7 @@ def submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_GET
 def confirm_accept(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """Before accepting: the version accepted, and that accepting seals the quarter's months."""
@@ -354,7 +354,7 @@ def confirm_accept(request: HttpRequest, plan_id: int, quarter: int) -> HttpResp
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_POST
 def accept(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter, may="review")
@@ -369,7 +369,7 @@ def accept(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_POST
 def return_report(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter, may="review")
@@ -384,7 +384,7 @@ def return_report(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
 
 
 @login_required
-@_opened
+@refuses_early_annual
 @require_POST
 def withdraw_acceptance(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter, may="review")
