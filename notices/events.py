@@ -2,10 +2,10 @@
 transaction: one call per action, two queries (the recipients, the insert); and of a region's plan
 template applied to its districts' plans, called by the send (plans.template_send) likewise.
 
-The report is named by its plan and quarter and the workflow's event row, so this module needs
-nothing of the reports app (which builds on it). The region's consolidated report will tell the
-same people one level up: its centre is the region, told through the same audience, as kinds of
-their own.
+The report is named by its plan and quarter (or WHOLE_YEAR, the annual report) and the
+workflow's event row, so this module needs nothing of the reports app (which builds on it). The
+region's consolidated report will tell the same people one level up: its centre is the region,
+told through the same audience, as kinds of their own.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from plans.clock import now
+from plans.deadlines import WHOLE_YEAR
 from plans.locks import quarter_months
 from plans.models import Plan
 from plans.selectors import person_name
@@ -65,7 +66,8 @@ def _report_moved(
         report_url = reverse("reports:consolidated", kwargs={"template_id": plan.pk, "quarter": quarter})
     else:
         report_url = reverse("reports:detail", kwargs={"plan_id": plan.pk, "quarter": quarter})
-    last_month = quarter_months(quarter)[-1]
+    # The annual report (WHOLE_YEAR) is of the whole year: its last month is December.
+    last_month = 12 if quarter == WHOLE_YEAR else quarter_months(quarter)[-1]
 
     def link(membership: Membership) -> str:
         # Heads cannot open the report: their service's entry page is where they correct.
@@ -90,8 +92,10 @@ def _report_moved(
                 data=data,
                 link=link,
                 # Returning reopens the quarter's months for every service of the centre (a
-                # consolidated report has no months of its own).
-                every_service=kind == Kind.REPORT_RETURNED and not plan.is_template,
+                # consolidated report has no months of its own, nor has the annual report).
+                every_service=(
+                    kind == Kind.REPORT_RETURNED and not plan.is_template and quarter != WHOLE_YEAR
+                ),
                 leave_out_user_id=acting_user.pk,
             )
         ]

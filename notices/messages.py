@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans.cyrillic import shown
+from plans.deadlines import WHOLE_YEAR
 
 from .kinds import Kind
 
@@ -57,6 +58,11 @@ def _quarter(data: dict[str, Any]) -> dict[str, Any]:
     return {"quarter": ROMAN[data["quarter"]], "year": data["year"]}
 
 
+def _annual(data: dict[str, Any]) -> bool:
+    """Whether the notice is of an annual report (plans.deadlines.WHOLE_YEAR) rather than a quarter's."""
+    return data["quarter"] == WHOLE_YEAR
+
+
 def lock_day(data: dict[str, Any]) -> Message:
     title = _("%(month)s closes for entry on %(date)s") % {
         "month": _month(data),
@@ -94,15 +100,24 @@ def month_incomplete(data: dict[str, Any]) -> Message:
 
 
 def report_due(data: dict[str, Any]) -> Message:
-    title = _("The report on quarter %(quarter)s of %(year)s is due on %(date)s") % {
-        **_quarter(data),
-        "date": _date(data["due"]),
-    }
+    if _annual(data):
+        title = _("The annual report on %(year)s is due on %(date)s") % {
+            "year": data["year"],
+            "date": _date(data["due"]),
+        }
+    else:
+        title = _("The report on quarter %(quarter)s of %(year)s is due on %(date)s") % {
+            **_quarter(data),
+            "date": _date(data["due"]),
+        }
     return Message(title, [_("%(centre)s has not sent it yet.") % {"centre": shown(data["centre"])}])
 
 
 def report_overdue(data: dict[str, Any]) -> Message:
-    title = _("The report on quarter %(quarter)s of %(year)s is overdue") % _quarter(data)
+    if _annual(data):
+        title = _("The annual report on %(year)s is overdue") % {"year": data["year"]}
+    else:
+        title = _("The report on quarter %(quarter)s of %(year)s is overdue") % _quarter(data)
     line = _("%(centre)s has not sent it; it was due on %(date)s.") % {
         "centre": shown(data["centre"]),
         "date": _date(data["due"]),
@@ -111,10 +126,16 @@ def report_overdue(data: dict[str, Any]) -> Message:
 
 
 def report_sent(data: dict[str, Any]) -> Message:
-    title = _("%(centre)s sent the report on quarter %(quarter)s of %(year)s") % {
-        "centre": shown(data["centre"]),
-        **_quarter(data),
-    }
+    if _annual(data):
+        title = _("%(centre)s sent the annual report on %(year)s") % {
+            "centre": shown(data["centre"]),
+            "year": data["year"],
+        }
+    else:
+        title = _("%(centre)s sent the report on quarter %(quarter)s of %(year)s") % {
+            "centre": shown(data["centre"]),
+            **_quarter(data),
+        }
     line = _("Version %(version)s, sent by %(by)s. Accept it or return it for correction.") % {
         "version": data["version"],
         "by": data["by"],
@@ -123,17 +144,27 @@ def report_sent(data: dict[str, Any]) -> Message:
 
 
 def report_returned(data: dict[str, Any]) -> Message:
-    title = _("The report on quarter %(quarter)s of %(year)s was returned for correction") % _quarter(data)
+    if _annual(data):
+        title = _("The annual report on %(year)s was returned for correction") % {"year": data["year"]}
+        todo = _("Correct it and send the annual report again.")
+    else:
+        title = _("The report on quarter %(quarter)s of %(year)s was returned for correction") % _quarter(
+            data
+        )
+        todo = _("The quarter's months are open for entry again; correct them and send the report again.")
     lines = [
         shown(data["centre"]),
         _("%(by)s wrote: “%(comment)s”") % {"by": data["by"], "comment": data["comment"]},
-        _("The quarter's months are open for entry again; correct them and send the report again."),
+        todo,
     ]
     return Message(title, lines)
 
 
 def report_accepted(data: dict[str, Any]) -> Message:
-    title = _("The report on quarter %(quarter)s of %(year)s was accepted") % _quarter(data)
+    if _annual(data):
+        title = _("The annual report on %(year)s was accepted") % {"year": data["year"]}
+    else:
+        title = _("The report on quarter %(quarter)s of %(year)s was accepted") % _quarter(data)
     lines = [_("%(centre)s, accepted by %(by)s.") % {"centre": shown(data["centre"]), "by": data["by"]}]
     if data.get("comment"):
         lines.append(_("Comment: “%(comment)s”") % {"comment": data["comment"]})

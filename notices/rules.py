@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import enum
 
+from plans.deadlines import WHOLE_YEAR
 from plans.locks import lock_date
 
 
@@ -36,6 +37,13 @@ def quarter_reported(on: datetime.date) -> tuple[int, int]:
     """The quarter (year, quarter) whose report falls due in `on`'s quarter: the one before it."""
     quarter = (on.month - 1) // 3 + 1
     return (on.year - 1, 4) if quarter == 1 else (on.year, quarter - 1)
+
+
+def periods_reported(on: datetime.date) -> list[tuple[int, int]]:
+    """Every report (year, period) falling due in `on`'s quarter: the quarter before it, and in a
+    year's first quarter the annual report on the year before too (period WHOLE_YEAR)."""
+    year, quarter = quarter_reported(on)
+    return [(year, quarter), (year, WHOLE_YEAR)] if quarter == 4 else [(year, quarter)]
 
 
 class ReportReminder(enum.StrEnum):

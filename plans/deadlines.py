@@ -7,6 +7,9 @@ import re
 from .pacing import DeadlineKind, Window
 
 ROMAN_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
+# A report's period is a quarter (1–4) or the whole year: the annual report, stored as this number
+# (reports.models.Report.quarter) and written "year" in its URLs (reports.urls).
+WHOLE_YEAR = 5
 
 
 def roman(quarter: int) -> str:

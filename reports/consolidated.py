@@ -7,6 +7,9 @@ template indicator it is linked to (`Indicator.template_indicator`), so a distri
 its items stays consolidated; its own indicators (no link) are listed apart and never summed.
 Districts add up by the template indicator's aggregation (plans.aggregation).
 
+The consolidated annual report (period WHOLE_YEAR) is built the same way from the districts' annual
+reports as sent, adding up each quarter I–IV and the year.
+
 Like reports.tables, the result is plain data, frozen as JSON when the region sends it.
 """
 
@@ -25,16 +28,18 @@ from django.utils.translation import gettext as _
 
 from plans.aggregation import Aggregation, over_centres
 from plans.clock import today
-from plans.figures import figures_of_plans, plan_indicators
+from plans.figures import figures_of_plans, plan_indicators, year_figures_of_plans
 from plans.models import Indicator, Plan
 from services.models import Organization
 
 from . import rules
 from .models import Report, ReportEvent, ReportVersion
-from .tables import FIGURES, HEADING, SECTION, ReportTable
+from .tables import FIGURES, HEADING, SECTION, ReportTable, figure_headers
 
 KIND = "consolidated"  # the "kind" key of a consolidated table stored with a version
-FORMAT = 1
+# 1: the first consolidated reports (quarters only); 2: rows with "done_by_quarter" (the annual
+# report's quarters I–IV, empty on a quarter's rows).
+FORMAT = 2
 
 SENT_STATES = (Report.State.SUBMITTED, Report.State.ACCEPTED)
 
@@ -62,6 +67,7 @@ class ConsolidatedRow:
     percent: float | None = None
     districts: int = 0  # how many districts' figures the row counts
     template_indicator_id: int | None = None
+    done_by_quarter: list[int] = field(default_factory=list)
 
     @property
     def has_figures(self) -> bool:
@@ -131,15 +137,33 @@ class ConsolidatedTable:
     own_rows: list[OwnRow]
 
     @property
+    def annual(self) -> bool:
+        return rules.is_year(self.quarter)
+
+    @property
     def quarter_roman(self) -> str:
-        return rules.roman(self.quarter)
+        return "" if self.annual else rules.roman(self.quarter)
 
     @property
     def territory(self) -> str:
         return territory_of(self.region)
 
     @property
+    def figure_headers(self) -> list[str]:
+        """The figure columns: those of the district reports of the same period (reports.tables)."""
+        return figure_headers(self.annual)
+
+    @property
+    def column_count(self) -> int:
+        return 3 + len(self.figure_headers) + 2
+
+    @property
     def title(self) -> str:
+        if self.annual:
+            return _(
+                "Consolidated annual report of the information-library centres of %(territory)s on the "
+                "execution of the %(year)s work plan"
+            ) % {"territory": self.territory, "year": self.year}
         return _(
             "Consolidated report of the information-library centres of %(territory)s on the execution "
             "of the %(year)s work plan for quarter %(quarter)s"
@@ -147,6 +171,10 @@ class ConsolidatedTable:
 
     @property
     def short_title(self) -> str:
+        if self.annual:
+            return _("Consolidated annual report on the execution of the %(year)s work plan") % {
+                "year": self.year
+            }
         return _("Consolidated report on the execution of the %(year)s work plan for quarter %(quarter)s") % {
             "year": self.year,
             "quarter": self.quarter_roman,
@@ -180,8 +208,10 @@ class ConsolidatedTable:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ConsolidatedTable:
-        if data.get("kind") != KIND or data.get("format") != FORMAT:
+        if data.get("kind") != KIND or data.get("format") not in (1, FORMAT):
             raise ValueError("Not a consolidated report table of a known format")
+        if data["format"] == 1:  # quarters only: no quarters I–IV on the rows
+            data = {**data, "rows": [{**row, "done_by_quarter": []} for row in data["rows"]]}
         return cls(
             region=data["region"],
             director=data["director"],
@@ -209,24 +239,26 @@ def territory_of(region_name: str) -> str:
 
 @dataclass(frozen=True)
 class _Figures:
-    """One district's figures of one indicator."""
+    """One district's figures of one indicator (of the annual report: each quarter's too)."""
 
     annual_target: int | None
     quarter_target: int | None
     done_in_quarter: int
     done_to_date: int
+    done_by_quarter: tuple[int, ...] = ()
 
 
 def build_consolidated(template: Plan, quarter: int, *, include_drafts: bool = False) -> ConsolidatedTable:
     """The consolidated report on `quarter` of the region owning `template` (a template plan, with
     its organization loaded).
 
-    Six queries, however many districts (six more with `include_drafts`: the figures selector's).
+    Six queries, however many districts (the figures selector's more with `include_drafts`, once a
+    quarter for the annual report, WHOLE_YEAR).
     """
     if not template.is_template:
         raise ValueError("A consolidated report is built from a region's template plan")
-    if not 1 <= quarter <= 4:
-        raise ValueError(f"quarter must be 1–4, not {quarter}")
+    rules.check_period(quarter)
+    annual = rules.is_year(quarter)
     region = template.organization
     districts = list(Organization.objects.filter(parent=region).order_by("name"))
     plans = {
@@ -277,7 +309,11 @@ def build_consolidated(template: Plan, quarter: int, *, include_drafts: bool = F
                 if row.indicator_id is None:
                     continue
                 figures = _Figures(
-                    row.annual_target, row.quarter_target, row.done_in_quarter or 0, row.done_to_date or 0
+                    row.annual_target,
+                    row.quarter_target,
+                    row.done_in_quarter or 0,
+                    row.done_to_date or 0,
+                    tuple(row.done_by_quarter),
                 )
                 _count(district, row.indicator_id, figures, links, linked, own, row, live=False)
         elif plan is not None and include_drafts:
@@ -286,14 +322,11 @@ def build_consolidated(template: Plan, quarter: int, *, include_drafts: bool = F
         else:
             sources[district.pk] = (Source.MISSING, None)
     if live_plans:
-        by_plan = figures_of_plans(live_plans, 3 * quarter)
+        by_plan = _live_figures(live_plans, quarter)
         for plan in live_plans:
             district = next(d for d in districts if d.pk == plan.organization_id)
-            for figure in by_plan[plan.pk]:
-                figures = _Figures(
-                    figure.annual_target, figure.quarter_target, figure.done_in_quarter, figure.done_to_date
-                )
-                _count(district, figure.indicator.pk, figures, links, linked, own, None, live=True)
+            for indicator_id, figures in by_plan[plan.pk]:
+                _count(district, indicator_id, figures, links, linked, own, None, live=True)
 
     template_indicators = list(plan_indicators(template))
     aggregations = {indicator.pk: indicator.aggregation for indicator in template_indicators}
@@ -328,10 +361,35 @@ def build_consolidated(template: Plan, quarter: int, *, include_drafts: bool = F
         director=region.director_name,
         year=template.year,
         quarter=quarter,
-        rows=_rows(template_indicators, linked),
+        rows=_rows(template_indicators, linked, annual=annual),
         districts=district_rows,
         own_rows=own,
     )
+
+
+def _live_figures(plans: list[Plan], quarter: int) -> dict[int, list[tuple[int, _Figures]]]:
+    """The districts' live figures (not sent) by plan id, as (indicator id, figures), from the
+    figures selector: at the quarter's last month, or each quarter's for the annual report."""
+    if not rules.is_year(quarter):
+        return {
+            plan_id: [
+                (f.indicator.pk, _quarter_figures(f))
+                for f in figures
+            ]
+            for plan_id, figures in figures_of_plans(plans, 3 * quarter).items()
+        }
+    result = {}
+    for plan_id, year in year_figures_of_plans(plans).items():
+        done = year.done_by_quarter()
+        result[plan_id] = [
+            (f.indicator.pk, _Figures(f.annual_target, None, 0, f.done_to_date, tuple(done[f.indicator.pk])))
+            for f in year.at_year_end
+        ]
+    return result
+
+
+def _quarter_figures(figure) -> _Figures:
+    return _Figures(figure.annual_target, figure.quarter_target, figure.done_in_quarter, figure.done_to_date)
 
 
 def _count(district, indicator_id, figures, links, linked, own, frozen_row, *, live: bool) -> None:
@@ -361,7 +419,7 @@ def _count(district, indicator_id, figures, links, linked, own, frozen_row, *, l
 
 
 def _rows(
-    template_indicators: list[Indicator], linked: Mapping[int, Mapping[int, list[_Figures]]]
+    template_indicators: list[Indicator], linked: Mapping[int, Mapping[int, list[_Figures]]], *, annual: bool
 ) -> list[ConsolidatedRow]:
     """The template's rows in its order, each indicator's figures added up over the districts."""
     rows: list[ConsolidatedRow] = []
@@ -383,7 +441,7 @@ def _rows(
                     ConsolidatedRow(kind=HEADING, number=item.parent.number, activity=item.parent.title)
                 )
         if len(members) == 1 and not members[0].label:
-            rows.append(_figures_row(members[0], item.number, item.title, level, linked))
+            rows.append(_figures_row(members[0], item.number, item.title, level, linked, annual))
             continue
         rows.append(
             ConsolidatedRow(
@@ -391,7 +449,7 @@ def _rows(
             )
         )
         for indicator in members:
-            rows.append(_figures_row(indicator, "", indicator.label, level + 1, linked))
+            rows.append(_figures_row(indicator, "", indicator.label, level + 1, linked, annual))
     return rows
 
 
@@ -401,6 +459,7 @@ def _figures_row(
     activity: str,
     level: int,
     linked: Mapping[int, Mapping[int, list[_Figures]]],
+    annual: bool = False,
 ) -> ConsolidatedRow:
     how = indicator.aggregation
     # A district's figures for this indicator (one indicator linked, or several added up), then
@@ -410,7 +469,7 @@ def _figures_row(
         for by_template in linked.values()
         if by_template.get(indicator.pk)
     ]
-    annual = _targets(how, [f.annual_target for f in per_district])
+    target = _targets(how, [f.annual_target for f in per_district])
     done_to_date = over_centres(how, (f.done_to_date for f in per_district))
     return ConsolidatedRow(
         kind=FIGURES,
@@ -419,14 +478,24 @@ def _figures_row(
         level=level,
         unit=indicator.item.unit.name,
         aggregation=how,
-        annual_target=annual,
-        quarter_target=_targets(how, [f.quarter_target for f in per_district]),
-        done_in_quarter=over_centres(how, (f.done_in_quarter for f in per_district)),
+        annual_target=target,
+        quarter_target=None if annual else _targets(how, [f.quarter_target for f in per_district]),
+        done_in_quarter=None if annual else over_centres(how, (f.done_in_quarter for f in per_district)),
         done_to_date=done_to_date,
-        percent=100 * done_to_date / annual if annual else None,
+        percent=100 * done_to_date / target if target else None,
         districts=len(per_district),
         template_indicator_id=indicator.pk,
+        done_by_quarter=_by_quarter(how, per_district) if annual else [],
     )
+
+
+def _by_quarter(how: str, figures: list[_Figures]) -> list[int]:
+    """Quarters I–IV added up over `figures` by the indicator's aggregation (a figure with no
+    quarters, as a row sent without them, counts 0)."""
+    return [
+        over_centres(how, (f.done_by_quarter[q] if len(f.done_by_quarter) == 4 else 0 for f in figures))
+        for q in range(4)
+    ]
 
 
 def _within_district(how: str, figures: list[_Figures]) -> _Figures:
@@ -437,6 +506,7 @@ def _within_district(how: str, figures: list[_Figures]) -> _Figures:
         quarter_target=_targets(how, [f.quarter_target for f in figures]),
         done_in_quarter=over_centres(how, (f.done_in_quarter for f in figures)),
         done_to_date=over_centres(how, (f.done_to_date for f in figures)),
+        done_by_quarter=tuple(_by_quarter(how, figures)),
     )
 
 

@@ -20,7 +20,7 @@ from .consolidated import ConsolidatedTable
 from .fetcher import STATIC_ORIGIN, StaticFilesFetcher
 from .filenames import report_filename
 from .pdf import _ReportHTML, _stylesheet, page_parts, version_line
-from .tables import FIGURES, SECTION
+from .tables import FIGURES, SECTION, figure_cells, figure_headers
 from .xlsx import BORDER, HEADER_FILL, SECTION_FILL, WRAP
 
 
@@ -53,22 +53,19 @@ def render_consolidated_pdf(
     return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
-def consolidated_headers() -> list[str]:
+def consolidated_headers(annual: bool = False) -> list[str]:
     return [
         "№",
         _("Activity"),
         _("Unit"),
         _("How districts add up"),
-        _("Annual target"),
-        _("Quarter target"),
-        _("Done in the quarter"),
-        _("Done since the start of the year"),
-        _("Percent of annual target"),
+        *figure_headers(annual),
         _("Districts counted"),
     ]
 
 
 WIDTHS = [7, 60, 14, 24, 11, 11, 11, 13, 11, 11]
+ANNUAL_WIDTHS = [7, 54, 12, 20, 11, 10, 10, 10, 10, 11, 11, 11]
 HEADER_ROW = 3
 
 
@@ -78,38 +75,38 @@ def render_consolidated_xlsx(table: ConsolidatedTable, *, on: datetime.date) -> 
     book = Workbook()
     sheet = book.active
     sheet.title = _("Consolidated")
+    widths = ANNUAL_WIDTHS if table.annual else WIDTHS
+    percent_column = 4 + len(table.figure_headers)
     write_cell(sheet, 1, 1, shown(table.title)).font = Font(bold=True, size=12)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(widths))
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", wrap_text=True)
     sheet.row_dimensions[1].height = 34
     write_cell(sheet, 2, 1, shown(table.region)).font = Font(italic=True)
-    _header(sheet, consolidated_headers(), WIDTHS)
+    _header(sheet, consolidated_headers(table.annual), widths)
     number = HEADER_ROW
     for row in table.rows:
         number += 1
         if row.kind == SECTION:
             write_cell(sheet, number, 1, f"{row.number}. {shown(row.activity)}").font = Font(bold=True)
-            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=len(WIDTHS))
+            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=len(widths))
             sheet.cell(number, 1).fill = SECTION_FILL
             continue
         figures = row.kind == FIGURES
+        *numbers, percent = figure_cells(row, table.annual)
         values = [
             row.number,
             shown(row.activity),
             shown(row.unit),
             row.aggregation_label,
-            row.annual_target if figures else None,
-            row.quarter_target if figures else None,
-            row.done_in_quarter if figures else None,
-            row.done_to_date if figures else None,
-            row.percent / 100 if figures and row.percent is not None else None,
+            *numbers,
+            percent / 100 if figures and percent is not None else None,
             row.districts if figures else None,
         ]
         for column, value in enumerate(values, start=1):
             cell = write_cell(sheet, number, column, value)
             cell.border = BORDER
             cell.alignment = WRAP
-        sheet.cell(number, 9).number_format = "0.0%"
+        sheet.cell(number, percent_column).number_format = "0.0%"
     if table.own_rows:
         number += 2
         write_cell(sheet, number, 1, _("Districts' own items (not added up)")).font = Font(bold=True)
@@ -117,8 +114,8 @@ def render_consolidated_xlsx(table: ConsolidatedTable, *, on: datetime.date) -> 
             number += 1
             for column, value in enumerate(
                 [own.number, f"{shown(own.district)}: {shown(own.activity)}", shown(own.unit), "",
-                 own.annual_target, None,
-                 own.done_in_quarter, own.done_to_date],
+                 own.annual_target, *[None] * (len(table.figure_headers) - 4),
+                 None if table.annual else own.done_in_quarter, own.done_to_date],
                 start=1,
             ):  # fmt: skip
                 write_cell(sheet, number, column, value).border = BORDER

@@ -25,7 +25,7 @@ from .consolidated import ConsolidatedTable, consolidated_page, current_consolid
 from .consolidated_files import consolidated_filename, render_consolidated_pdf, render_consolidated_xlsx
 from .filenames import content_disposition
 from .models import Report
-from .views import sent_version
+from .views import NotOpenYet, refuses_early_annual, sent_version
 from .workflow import (
     COMMENT_MAX_LENGTH,
     ReportError,
@@ -42,8 +42,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _template(request: HttpRequest, template_id: int, quarter: int, *, may: str = "view") -> Plan:
     """The region's template plan, if this person may `may` ("view", "send" or "review") its
     consolidated report; else 403 (404 for a plan that is not a region's template: the National
-    Library's template is sent to its regions, and has no consolidated report of its own)."""
-    if not 1 <= quarter <= 4:
+    Library's template is sent to its regions, and has no consolidated report of its own); its
+    annual report before the year is over, NotOpenYet (reports.views.refuses_early_annual)."""
+    if quarter not in rules.PERIODS:
         raise Http404
     template = get_object_or_404(
         Plan.objects.templates()
@@ -59,6 +60,8 @@ def _template(request: HttpRequest, template_id: int, quarter: int, *, may: str 
     }[may](template.organization)
     if not allowed:
         raise PermissionDenied
+    if not rules.available(template.year, quarter, today()):
+        raise NotOpenYet(template)
     return template
 
 
@@ -91,11 +94,12 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
             "quarters": [
                 {
                     "quarter": quarter,
-                    "roman": rules.roman(quarter),
+                    "roman": "" if rules.is_year(quarter) else rules.roman(quarter),
+                    "annual": rules.is_year(quarter),
                     "state": states.get((template.pk, quarter), Report.State.DRAFT),
                     "state_label": Report.State(states.get((template.pk, quarter), Report.State.DRAFT)).label,
                 }
-                for quarter in range(1, 5)
+                for quarter in rules.PERIODS
             ],
         }
         for template in templates
@@ -108,6 +112,7 @@ def consolidated_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def consolidated_detail(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter)
@@ -123,6 +128,7 @@ def consolidated_detail(request: HttpRequest, template_id: int, quarter: int) ->
             "table": page.table,
             "drafts": drafts and page.frozen is None,
             "quarters": [(q, rules.roman(q)) for q in range(1, 5)],
+            "annual_period": rules.WHOLE_YEAR,
             "can_submit": access.can_send_consolidated(region)
             and rules.can_move(page.state, rules.Move.SUBMIT)
             and submittable(template, quarter),
@@ -134,6 +140,7 @@ def consolidated_detail(request: HttpRequest, template_id: int, quarter: int) ->
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def consolidated_pdf(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     """As it stands: the PDF as sent while the National Library has it, else built now (a draft)."""
@@ -147,6 +154,7 @@ def consolidated_pdf(request: HttpRequest, template_id: int, quarter: int) -> Ht
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def consolidated_xlsx(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter)
@@ -157,6 +165,7 @@ def consolidated_xlsx(request: HttpRequest, template_id: int, quarter: int) -> H
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def consolidated_version_pdf(
     request: HttpRequest, template_id: int, quarter: int, number: int
@@ -168,6 +177,7 @@ def consolidated_version_pdf(
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def consolidated_version_xlsx(
     request: HttpRequest, template_id: int, quarter: int, number: int
@@ -180,6 +190,7 @@ def consolidated_version_xlsx(
 
 
 @login_required
+@refuses_early_annual
 @require_POST
 def consolidated_submit(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter, may="send")
@@ -193,6 +204,7 @@ def consolidated_submit(request: HttpRequest, template_id: int, quarter: int) ->
 
 
 @login_required
+@refuses_early_annual
 @require_POST
 def consolidated_accept(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter, may="review")
@@ -207,6 +219,7 @@ def consolidated_accept(request: HttpRequest, template_id: int, quarter: int) ->
 
 
 @login_required
+@refuses_early_annual
 @require_POST
 def consolidated_return(request: HttpRequest, template_id: int, quarter: int) -> HttpResponse:
     template = _template(request, template_id, quarter, may="review")

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from plans.deadlines import WHOLE_YEAR
+
 # Uzbek Cyrillic and Russian letters in the official Uzbek Latin spelling (1995), without the
 # apostrophes (o‘ → o, g‘ → g, ъ → nothing), which file names do not need.
 CYRILLIC = {
@@ -60,13 +62,15 @@ def slug(text: str, limit: int = NAME_LIMIT) -> str:
 def report_filename(
     *, centre: str, centre_id: int, year: int, quarter: int, extension: str, version: int | None = None
 ) -> str:
-    """e.g. `sharof-rashidov-tuman-axborot-kutubxona-markazi-id7-2024-q1-v2.pdf` (a draft: `-draft`).
+    """e.g. `sharof-rashidov-tuman-axborot-kutubxona-markazi-id7-2024-q1-v2.pdf` (a draft: `-draft`;
+    the annual report, WHOLE_YEAR: `-2024-year-v1.pdf`).
 
     The id makes the names of two centres differ even when their names read the same in Latin.
     """
     name = slug(centre) or "akm"
     suffix = f"v{version}" if version else "draft"
-    return f"{name}-id{centre_id}-{year}-q{quarter}-{suffix}.{extension}"
+    period = "year" if quarter == WHOLE_YEAR else f"q{quarter}"
+    return f"{name}-id{centre_id}-{year}-{period}-{suffix}.{extension}"
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:

@@ -5,13 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from plans.deadlines import WHOLE_YEAR
 from plans.models import Indicator, Plan
 
 from .rules import ReportState
 
 
 class Report(models.Model):
-    """A centre's report on one quarter of its plan, and where it stands in the workflow.
+    """A centre's report on one quarter of its plan, or on its whole year (the annual report), and
+    where it stands in the workflow.
 
     The row is created on the first write (a note saved, a submission); a quarter without
     a row is a draft nobody has touched yet.
@@ -20,7 +22,10 @@ class Report(models.Model):
     State = ReportState
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="reports")
-    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    # The period reported on: a quarter 1–4, or WHOLE_YEAR (5) for the annual report.
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), help_text=_("1–4: a quarter; 5: the whole year (the annual report).")
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
     # The day (by the plan's clock, plans.clock.today) the first version was sent: whether the
     # report came on time is judged by it, so a report returned and sent again does not turn late.
@@ -28,19 +33,19 @@ class Report(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("quarterly report")
-        verbose_name_plural = _("quarterly reports")
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["plan_id", "quarter"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "quarter"],
                 name="report_unique_quarter_per_plan",
-                violation_error_message=_("This plan already has a report for that quarter."),
+                violation_error_message=_("This plan already has a report for that period."),
             ),
             models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="report_quarter_1_4",
-                violation_error_message=_("The quarter must be between 1 and 4."),
+                condition=Q(quarter__gte=1, quarter__lte=WHOLE_YEAR),
+                name="report_period_quarter_or_year",
+                violation_error_message=_("A report is on a quarter (1–4) or on the whole year (5)."),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=["draft", "submitted", "accepted", "returned"]),
@@ -55,6 +60,8 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.quarter == WHOLE_YEAR:
+            return _("%(plan)s, the year") % {"plan": self.plan}
         return _("%(plan)s, quarter %(quarter)s") % {"plan": self.plan, "quarter": self.quarter}
 
 

@@ -114,6 +114,7 @@ def report_html(
             "counts": [(status.label, counts[status]) for status in STATUS_ORDER if counts.get(status)],
             "chart": status_summary(counts, prefix="pdf", width=640) if counts else "",
             "annex": annex_groups,
+            "sections": table.section_summaries() if table.annual else [],
             "amendments": amendments,
         },
     )

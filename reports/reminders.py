@@ -1,4 +1,5 @@
-"""Reminders of quarterly reports (a source of settings.NOTICE_REMINDERS): due soon, then overdue.
+"""Reminders of quarterly and annual reports (a source of settings.NOTICE_REMINDERS): due soon, then
+overdue.
 
 Due soon: to the centre's managers, within the centre's reminder days before the region's due
 date. Overdue: once the date has passed with nothing sent, to the managers and the region's
@@ -27,7 +28,15 @@ KINDS = {
 
 
 def report_due(on: datetime.date) -> list[Draft]:
-    year, quarter = notice_rules.quarter_reported(on)
+    """The reminders of every report falling due in `on`'s quarter (notices.rules.periods_reported):
+    the quarter before's, and from January the annual report on the year before's too."""
+    drafts = []
+    for year, quarter in notice_rules.periods_reported(on):
+        drafts += _reminders(on, year, quarter)
+    return drafts
+
+
+def _reminders(on: datetime.date, year: int, quarter: int) -> list[Draft]:
     plans = list(
         Plan.objects.filter(year=year, organization__parent__isnull=False)
         .select_related("organization__parent")

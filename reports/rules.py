@@ -8,7 +8,10 @@ import enum
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from plans.deadlines import roman
+from plans.deadlines import WHOLE_YEAR, roman
+
+# Every period a report is on: the four quarters, then the whole year (the annual report).
+PERIODS = (1, 2, 3, 4, WHOLE_YEAR)
 
 
 class ReportState(TextChoices):
@@ -20,8 +23,30 @@ class ReportState(TextChoices):
     RETURNED = "returned", _("Returned for correction")
 
 
+def is_year(period: int) -> bool:
+    """Whether a report's period is the whole year (the annual report) rather than a quarter."""
+    return period == WHOLE_YEAR
+
+
+def period_label(period: int) -> str:
+    """A report's period as a list names it: "Quarter II", or "Annual report"."""
+    if is_year(period):
+        return str(_("Annual report"))
+    return str(_("Quarter %(quarter)s") % {"quarter": roman(period)})
+
+
+def check_period(period: int) -> None:
+    """ValueError unless `period` is a quarter 1–4 or the whole year."""
+    if period not in PERIODS:
+        raise ValueError(f"a report's period is a quarter 1–4 or the year ({WHOLE_YEAR}), not {period}")
+
+
 def due_date(year: int, quarter: int, due_day: int) -> datetime.date:
-    """The last day the report on `quarter` of `year` is on time: the region's day of the next month."""
+    """The last day the report on `quarter` of `year` is on time: the region's day of the next month.
+    The annual report (WHOLE_YEAR) has a month more than the fourth quarter's: the region's day of
+    February."""
+    if is_year(quarter):
+        return datetime.date(year + 1, 2, due_day)
     roman(quarter)
     if quarter == 4:
         return datetime.date(year + 1, 1, due_day)
@@ -29,9 +54,18 @@ def due_date(year: int, quarter: int, due_day: int) -> datetime.date:
 
 
 def sendable_from(year: int, quarter: int) -> datetime.date:
-    """The first day a report on `quarter` can be sent: the first day of the quarter's last month."""
+    """The first day a report on `quarter` can be sent: the first day of the quarter's last month;
+    the annual report's, once the fourth quarter is over (the first day of the next year)."""
+    if is_year(quarter):
+        return datetime.date(year + 1, 1, 1)
     roman(quarter)
     return datetime.date(year, quarter * 3, 1)
+
+
+def available(year: int, period: int, today: datetime.date) -> bool:
+    """Whether the report on `period` can be opened at all: a quarter's always (a draft fills in
+    as the months are entered), the annual report only once the fourth quarter is over."""
+    return not is_year(period) or today >= sendable_from(year, period)
 
 
 class Punctuality(enum.StrEnum):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
 
 from plans.clock import today
 from plans.locks import MonthState, lock_date, quarter_months
@@ -16,7 +17,7 @@ from plans.selectors import ServiceMonth, month_states, quarter_overview
 from services.access import Access
 
 from . import rules
-from .models import Report, ReportEvent, ReportVersion
+from .models import Report, ReportEvent, ReportNote, ReportVersion
 from .tables import ReportRow, ReportTable, build_table
 from .workflow import NOTE_MAX_LENGTH, notes_of, row_name, version_table
 
@@ -40,6 +41,15 @@ class ListRow:
     def quarter_roman(self) -> str:
         return rules.roman(self.quarter)
 
+    @property
+    def available(self) -> bool:
+        """Whether the report can be opened (the annual report: once the fourth quarter is over)."""
+        return rules.available(self.plan.year, self.quarter, today())
+
+    @property
+    def opens_on(self) -> datetime.date:
+        return rules.sendable_from(self.plan.year, self.quarter)
+
 
 def visible_plans(access: Access, year: int) -> list[Plan]:
     """Plans of `year` whose reports this person sees: their centres', and the centres under the
@@ -53,8 +63,9 @@ def visible_plans(access: Access, year: int) -> list[Plan]:
     )
 
 
-def report_list(access: Access, year: int) -> list[ListRow]:
-    """Every quarter of every visible plan of `year`, in two queries."""
+def report_list(access: Access, year: int, *, periods: Collection[int] = (1, 2, 3, 4)) -> list[ListRow]:
+    """Every quarter (or the `periods` given: rules.PERIODS adds the annual report) of every visible
+    plan of `year`, in two queries."""
     plans = visible_plans(access, year)
     reports = {
         (report.plan_id, report.quarter): report
@@ -66,7 +77,7 @@ def report_list(access: Access, year: int) -> list[ListRow]:
     rows = []
     for plan in plans:
         due_day = _due_day(plan)
-        for quarter in range(1, 5):
+        for quarter in periods:
             report = reports.get((plan.pk, quarter))
             state = report.state if report else Report.State.DRAFT
             due = rules.due_date(plan.year, quarter, due_day)
@@ -159,7 +170,10 @@ def proposed_notes(plan: Plan, quarter: int, *, without: Collection[int] = ()) -
     """What each indicator's quarter note could say: its months' notes ("what was done") of the
     quarter, one line per month and service in the order of months ("Yanvar: …"; with the
     service's name when several services wrote notes for it), by indicator id; none for the
-    indicators in `without` (those with a note already). One query."""
+    indicators in `without` (those with a note already). For the annual report (WHOLE_YEAR), the
+    quarters' notes instead (proposed_year_notes). One query."""
+    if rules.is_year(quarter):
+        return proposed_year_notes(plan, without=without)
     lines: dict[int, list[tuple[int, str, str]]] = {}
     actuals = (
         Actual.objects.filter(indicator__item__plan=plan, month__in=quarter_months(quarter))
@@ -180,10 +194,33 @@ def proposed_notes(plan: Plan, quarter: int, *, without: Collection[int] = ()) -
             f"{MONTHS[month]} ({service}): {text}" if several else f"{MONTHS[month]}: {text}"
             for month, service, text in notes
         )
-        if len(proposal) > NOTE_MAX_LENGTH:
-            proposal = proposal[: NOTE_MAX_LENGTH - 1] + "…"
-        proposals[indicator_id] = proposal
+        proposals[indicator_id] = _bounded(proposal)
     return proposals
+
+
+def proposed_year_notes(plan: Plan, *, without: Collection[int] = ()) -> dict[int, str]:
+    """What each indicator's note on the year could say, as the quarter's proposes from its months:
+    its notes in the quarterly reports, one line per quarter ("I chorak: …"), by indicator id; none
+    for the indicators in `without`. One query."""
+    notes = (
+        ReportNote.objects.filter(report__plan=plan, report__quarter__in=range(1, 5))
+        .order_by("indicator_id", "report__quarter")
+        .values_list("indicator_id", "report__quarter", "text")
+    )
+    lines: dict[int, list[str]] = {}
+    for indicator_id, quarter, note in notes:
+        text = "; ".join(line.strip() for line in note.splitlines() if line.strip())
+        if indicator_id in without or not text:
+            continue
+        label = _("Quarter %(quarter)s") % {"quarter": rules.roman(quarter)}
+        lines.setdefault(indicator_id, []).append(f"{label}: {text}")
+    return {indicator_id: _bounded("\n".join(quarters)) for indicator_id, quarters in lines.items()}
+
+
+def _bounded(proposal: str) -> str:
+    if len(proposal) > NOTE_MAX_LENGTH:
+        return proposal[: NOTE_MAX_LENGTH - 1] + "…"
+    return proposal
 
 
 def report_page(
@@ -269,7 +306,11 @@ class SendingCheck:
 
     @property
     def quarter_roman(self) -> str:
-        return rules.roman(self.quarter)
+        return "" if self.annual else rules.roman(self.quarter)
+
+    @property
+    def annual(self) -> bool:
+        return rules.is_year(self.quarter)
 
     @property
     def can_send(self) -> bool:
@@ -290,10 +331,21 @@ class SendingCheck:
 
 def sending_check(plan: Plan, quarter: int) -> SendingCheck:
     """The quarter's months before the report is sent (who has not completed them, the figures
-    missing, which are open before their lock day) and the notes still missing. Twelve queries."""
+    missing, which are open before their lock day) and the notes still missing. Twelve queries.
+    The annual report decides no months (reports.workflow): only its notes are checked."""
     report = Report.objects.filter(plan=plan, quarter=quarter).first()
     state = report.state if report else Report.State.DRAFT
     table = build_table(plan, quarter, notes=notes_of(report))
+    if rules.is_year(quarter):
+        return SendingCheck(
+            plan=plan,
+            quarter=quarter,
+            state=state,
+            months=[],
+            missing_notes=named_rows(table, table.missing_notes()),
+            sendable_from=rules.sendable_from(plan.year, quarter),
+            today=today(),
+        )
     states = month_states(plan)
     overview = quarter_overview(plan, quarter)
     lock_day = plan.organization.entry_lock_day

@@ -1,7 +1,11 @@
 """The report pages: the list, one report, its downloads, the workflow's confirmation pages (GET) and
-its buttons (POST only)."""
+its buttons (POST only). The same pages serve the annual report (period WHOLE_YEAR), which opens
+once the fourth quarter is over (every view refuses it before then, saying when: `refuses_early_annual`)."""
 
 from __future__ import annotations
+
+import functools
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from akm_plan.params import choice_param, int_param, parse_int
-from evidence.selectors import quarter_evidence, version_evidence
 from plans.clock import today
 from plans.locks import quarter_months
 from plans.models import Plan
-from plans.plan_pages import quarter_amendments
 from services.access import access_for
 
 from . import rules
+from .annexes import report_amendments, report_evidence
 from .docx import render_docx
 from .filenames import content_disposition, report_filename
 from .models import Report, ReportVersion
@@ -42,6 +45,7 @@ from .workflow import (
     NOTE_MAX_LENGTH,
     MissingNotes,
     ReportError,
+    annual_not_open_message,
     do_accept,
     do_return,
     do_save_notes,
@@ -57,9 +61,33 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+class NotOpenYet(Exception):
+    """The annual report is asked for before the fourth quarter is over."""
+
+    def __init__(self, plan: Plan):
+        super().__init__(annual_not_open_message(plan))
+        self.plan = plan
+
+
+def refuses_early_annual(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A report view that answers an annual report asked for too early with a page saying when it
+    opens (403), instead of the page asked for."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotOpenYet as refusal:
+            context = {"plan": refusal.plan, "message": str(refusal)}
+            return render(request, "reports/annual_not_open.html", context, status=403)
+
+    return wrapped
+
+
 def _plan(request: HttpRequest, plan_id: int, quarter: int, *, may: str = "view") -> Plan:
-    """The plan, if this person may `may` ("view", "manage" or "review") its reports; else 403."""
-    if not 1 <= quarter <= 4:
+    """The plan, if this person may `may` ("view", "manage" or "review") its reports; else 403; its
+    annual report before the year is over, NotOpenYet (for `refuses_early_annual`)."""
+    if quarter not in rules.PERIODS:
         raise Http404
     plan = get_object_or_404(Plan.objects.own().select_related("organization__parent"), pk=plan_id)
     access = access_for(request)
@@ -70,6 +98,8 @@ def _plan(request: HttpRequest, plan_id: int, quarter: int, *, may: str = "view"
     }[may](plan.organization)
     if not allowed:
         raise PermissionDenied
+    if not rules.available(plan.year, quarter, today()):
+        raise NotOpenYet(plan)
     return plan
 
 
@@ -86,12 +116,16 @@ def report_list_page(request: HttpRequest) -> HttpResponse:
     if quarter is not None and not 1 <= quarter <= 4:
         raise BadRequest("quarter out of range")
     state = choice_param(request.GET, "state", rules.ReportState.values)
-    rows = filtered_list(report_list(access, year), quarter=quarter, state=state)
+    every = report_list(access, year, periods=rules.PERIODS)
+    quarters = [row for row in every if not rules.is_year(row.quarter)]
+    rows = filtered_list(quarters, quarter=quarter, state=state)
+    annual_rows = [row for row in every if rules.is_year(row.quarter)]
     return render(
         request,
         "reports/list.html",
         {
             "rows": rows,
+            "annual_rows": annual_rows,
             "year": year,
             "years": [year - 1, year, year + 1],
             "reviewer": access.is_reviewer,
@@ -104,6 +138,7 @@ def report_list_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def report_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter)
@@ -131,6 +166,8 @@ def _detail(
         "reports/detail.html",
         {
             "page": page,
+            "annual": rules.is_year(quarter),
+            "annual_period": rules.WHOLE_YEAR,
             "table": page.table,
             "proposals": page.proposals,
             "note_form": manages and rules.notes_editable(page.state),
@@ -150,6 +187,7 @@ def _detail(
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """The report as it stands: the PDF as sent while the region has it, else the live draft."""
@@ -157,26 +195,28 @@ def report_pdf(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
     table, version = current_table(plan, quarter)
     if version is not None:
         return _download(bytes(version.pdf), PDF, _filename(plan, table, "pdf", version.number))
-    evidence = quarter_evidence(plan, quarter, thumbnails=True)
-    amendments = quarter_amendments(plan, quarter)
+    evidence = report_evidence(plan, quarter, thumbnails=True)
+    amendments = report_amendments(plan, quarter)
     content = render_pdf(table, on=today(), draft=True, evidence=evidence, amendments=amendments)
     return _download(content, PDF, _filename(plan, table, "pdf"))
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def report_xlsx(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter)
     table, version = current_table(plan, quarter)
     on = today() if version is None else version.submitted_on
     number = version.number if version else None
-    evidence = quarter_evidence(plan, quarter) if version is None else version_evidence(version)
+    evidence = report_evidence(plan, quarter, version=version)
     return _download(
         render_xlsx(table, on=on, evidence=evidence), XLSX, _filename(plan, table, "xlsx", number)
     )
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def report_docx(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """The report as a Word document, from the same table as the PDF (as sent, while sent)."""
@@ -196,6 +236,7 @@ def sent_version(plan: Plan, quarter: int, number: int, *, with_pdf: bool = Fals
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def version_docx(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
     """A sent version as a Word document, built from the table frozen when it was sent."""
@@ -208,6 +249,7 @@ def version_docx(request: HttpRequest, plan_id: int, quarter: int, number: int) 
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def version_pdf(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
     """A sent version's PDF, byte for byte as it was sent."""
@@ -217,17 +259,20 @@ def version_pdf(request: HttpRequest, plan_id: int, quarter: int, number: int) -
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def version_xlsx(request: HttpRequest, plan_id: int, quarter: int, number: int) -> HttpResponse:
     """A sent version's figures as a workbook, built from the table frozen when it was sent."""
     plan = _plan(request, plan_id, quarter)
     version = sent_version(plan, quarter, number)
     table = version_table(version)
-    content = render_xlsx(table, on=version.submitted_on, evidence=version_evidence(version))
+    evidence = report_evidence(plan, quarter, version=version)
+    content = render_xlsx(table, on=version.submitted_on, evidence=evidence)
     return _download(content, XLSX, _filename(plan, table, "xlsx", number))
 
 
 @login_required
+@refuses_early_annual
 @require_POST
 def save_notes(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """Save the notes typed on the report page; with `send`, then go on to sending it (the notes
@@ -257,6 +302,7 @@ def save_notes(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def confirm_submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """Before sending: who has not completed the quarter's months, the figures still missing, and
@@ -266,6 +312,7 @@ def confirm_submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResp
 
 
 @login_required
+@refuses_early_annual
 @require_POST
 def submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter, may="manage")
@@ -281,29 +328,33 @@ def submit(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
 
 
 @login_required
+@refuses_early_annual
 @require_GET
 def confirm_accept(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """Before accepting: the version accepted, and that accepting seals the quarter's months."""
     plan = _plan(request, plan_id, quarter, may="review")
     report, version = last_version(plan, quarter)
     state = report.state if report else Report.State.DRAFT
+    annual = rules.is_year(quarter)
     return render(
         request,
         "reports/confirm_accept.html",
         {
             "plan": plan,
             "quarter": quarter,
-            "quarter_roman": rules.roman(quarter),
+            "quarter_roman": "" if annual else rules.roman(quarter),
+            "annual": annual,
             "state_label": Report.State(state).label,
             "version": version,
             "can_accept": rules.can_move(state, rules.Move.ACCEPT),
-            "months": [str(MONTHS[month]) for month in quarter_months(quarter)],
+            "months": [str(MONTHS[month]) for month in quarter_months(quarter)] if not annual else [],
             "comment_max_length": COMMENT_MAX_LENGTH,
         },
     )
 
 
 @login_required
+@refuses_early_annual
 @require_POST
 def accept(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter, may="review")
@@ -318,6 +369,7 @@ def accept(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
 
 
 @login_required
+@refuses_early_annual
 @require_POST
 def return_report(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter, may="review")
@@ -332,6 +384,7 @@ def return_report(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
 
 
 @login_required
+@refuses_early_annual
 @require_POST
 def withdraw_acceptance(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = _plan(request, plan_id, quarter, may="review")

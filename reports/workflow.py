@@ -1,5 +1,5 @@
 """The report's writes (notes, submit, accept, return, take an acceptance back): each atomic, its
-history row in the same transaction.
+history row in the same transaction. The annual report (period WHOLE_YEAR) moves the same way.
 
 Every action locks the report's row first, so two people pressing a button at the same time
 cannot both move it; which moves are allowed is reports.rules'. Each move records what it means
@@ -7,6 +7,8 @@ for the quarter's months in plans' own data (plans.entry): submitting closes the
 figures are read, so nothing can be entered between reading them and closing the months;
 returning reopens them with the reviewer's comment; accepting seals them, so the accepted figures
 cannot drift; taking the acceptance back unseals them (closed, and a manager may reopen them).
+The annual report has no months of its own: the year's months are its quarterly reports', closed,
+sealed and reopened by them; its figures as sent are frozen in its version like any report's.
 """
 
 from __future__ import annotations
@@ -21,14 +23,13 @@ from django.utils.translation import gettext as _
 
 from akm_plan.text import NUL, NUL_MESSAGE, clean_text
 from evidence.actions import freeze_for_version
-from evidence.selectors import quarter_evidence
 from notices import events as notices
 from plans.clock import today
 from plans.entry import do_close_quarter, do_return_quarter, do_seal_quarter, do_unseal_quarter
 from plans.models import Indicator, Plan
-from plans.plan_pages import quarter_amendments
 
 from . import rules
+from .annexes import report_amendments, report_evidence
 from .models import Report, ReportEvent, ReportNote, ReportVersion
 from .pdf import render_pdf
 from .tables import ReportRow, ReportTable, build_table
@@ -64,12 +65,27 @@ class MissingNotes(ReportError):
 
 
 def submittable(plan: Plan, quarter: int) -> bool:
-    """A report can be sent from the first day of its quarter's last month (not about months to come)."""
+    """A report can be sent from the first day of its quarter's last month (not about months to
+    come); the annual report, once the fourth quarter is over."""
     return today() >= rules.sendable_from(plan.year, quarter)
 
 
+def not_sendable_message(plan: Plan, quarter: int) -> str:
+    """Why the report cannot be sent yet, in the words its page shows."""
+    if rules.is_year(quarter):
+        return annual_not_open_message(plan)
+    return _("A quarter's report can be sent from the first day of its last month.")
+
+
+def annual_not_open_message(plan: Plan) -> str:
+    return _("The annual report on %(year)s opens once the fourth quarter is over, on %(date)s.") % {
+        "year": plan.year,
+        "date": rules.sendable_from(plan.year, rules.WHOLE_YEAR).strftime("%d.%m.%Y"),
+    }
+
+
 def _locked_report(plan: Plan, quarter: int) -> Report:
-    if not 1 <= quarter <= 4:
+    if quarter not in rules.PERIODS:
         raise ReportError(_("The quarter must be between 1 and 4."))
     report, _created = Report.objects.get_or_create(plan=plan, quarter=quarter)
     return Report.objects.select_for_update().select_related("plan__organization").get(pk=report.pk)
@@ -125,7 +141,9 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
     if plan.is_template:
         raise ReportError(_("A template's report is the region's consolidated report."))
     report = _locked_submittable_report(plan, quarter)
-    do_close_quarter(plan, quarter, acting_user=acting_user)
+    annual = rules.is_year(quarter)
+    if not annual:
+        do_close_quarter(plan, quarter, acting_user=acting_user)
     table = build_table(plan, quarter, notes=notes_of(report))
     missing = table.missing_notes()
     if missing:
@@ -140,16 +158,18 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
             table,
             on=on,
             version=number,
-            evidence=quarter_evidence(plan, quarter, thumbnails=True),
-            amendments=quarter_amendments(plan, quarter),
+            evidence=report_evidence(plan, quarter, thumbnails=True),
+            amendments=report_amendments(plan, quarter),
         ),
         language=translation.get_language() or "uz",
         submitted_by=acting_user,
         submitted_at=now,
         submitted_on=on,
     )
-    # The version keeps the list of the quarter's evidence files, which can no longer be removed.
-    freeze_for_version(version, plan, quarter)
+    # The version keeps the list of the quarter's evidence files, which can no longer be removed
+    # (the year's files are its quarterly reports').
+    if not annual:
+        freeze_for_version(version, plan, quarter)
     report.state = rules.state_after(report.state, rules.Move.SUBMIT)
     if report.first_submitted_on is None:
         report.first_submitted_on = on
@@ -169,7 +189,7 @@ def _locked_submittable_report(plan: Plan, quarter: int) -> Report:
             % {"state": report.get_state_display()}
         )
     if not submittable(plan, quarter):
-        raise ReportError(_("A quarter's report can be sent from the first day of its last month."))
+        raise ReportError(not_sendable_message(plan, quarter))
     return report
 
 
@@ -218,7 +238,7 @@ def do_accept(report: Report, *, acting_user: AbstractBaseUser, comment: str = "
     report, event = _move(
         report, rules.Move.ACCEPT, refusal, ReportEvent.Action.ACCEPTED, comment, acting_user
     )
-    if not report.plan.is_template:  # a consolidated report has no months: they are the districts'
+    if _has_months(report):  # a consolidated report's months are the districts'
         do_seal_quarter(report.plan, report.quarter, acting_user=acting_user)
     notices.report_accepted(
         report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
@@ -237,7 +257,7 @@ def do_return(report: Report, *, acting_user: AbstractBaseUser, comment: str) ->
     report, event = _move(
         report, rules.Move.RETURN, refusal, ReportEvent.Action.RETURNED, comment, acting_user
     )
-    if not report.plan.is_template:  # a consolidated report: the region sends it again, nothing reopens
+    if _has_months(report):  # a consolidated report: the region sends it again, nothing reopens
         do_return_quarter(report.plan, report.quarter, acting_user=acting_user, comment=comment)
     notices.report_returned(
         report.plan, report.quarter, event_id=event.pk, comment=comment, acting_user=acting_user
@@ -262,9 +282,15 @@ def do_withdraw_acceptance(report: Report, *, acting_user: AbstractBaseUser, rea
         reason,
         acting_user,
     )
-    if not report.plan.is_template:
+    if _has_months(report):
         do_unseal_quarter(report.plan, report.quarter, acting_user=acting_user, reason=reason)
     return report
+
+
+def _has_months(report: Report) -> bool:
+    """Whether the report's moves decide months: a district's quarterly report's do; a consolidated
+    report's months are its districts', the annual report's its quarterly reports'."""
+    return not report.plan.is_template and not rules.is_year(report.quarter)
 
 
 def _move(
@@ -298,9 +324,5 @@ def version_table(version: ReportVersion) -> ReportTable:
 
 
 def row_name(table: ReportTable, row: ReportRow) -> str:
-    """How a row is named in a message: its number, or its item's number and its label."""
-    if row.number:
-        return row.number
-    index = table.rows.index(row)
-    parent = next((r for r in reversed(table.rows[:index]) if r.number and r.level < row.level), None)
-    return f"{parent.number} ({row.activity})" if parent else row.activity
+    """How a row is named in a message (ReportTable.row_name)."""
+    return table.row_name(row)

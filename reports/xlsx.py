@@ -20,15 +20,17 @@ from openpyxl.utils import get_column_letter
 from akm_plan.sheet_writer import write_cell
 
 from .tables import FIGURES, SECTION, ReportTable
+from .tables import headers as table_headers
 
 if TYPE_CHECKING:
     from evidence.selectors import EvidenceLine
 
-# Column widths in characters, in the table's order.
+# Column widths in characters, in the table's order: a quarter's, the annual report's.
 WIDTHS = [7, 60, 14, 11, 11, 11, 13, 11, 34, 34]
+ANNUAL_WIDTHS = [7, 54, 12, 11, 10, 10, 10, 10, 11, 11, 30, 34]
 TITLE_ROW = 1
 HEADER_ROW = 3
-PERCENT_COLUMN = 8
+FIRST_FIGURE_COLUMN = 4
 
 _thin = Side(style="thin", color="777777")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -37,19 +39,8 @@ SECTION_FILL = PatternFill("solid", fgColor="F2F4F7")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def headers() -> list[str]:
-    return [
-        "№",
-        _("Activity"),
-        _("Unit"),
-        _("Annual target"),
-        _("Quarter target"),
-        _("Done in the quarter"),
-        _("Done since the start of the year"),
-        _("Percent of annual target"),
-        _("Responsible service"),
-        _("Note"),
-    ]
+def headers(annual: bool = False) -> list[str]:
+    return table_headers(annual)
 
 
 def render_xlsx(table: ReportTable, *, on: datetime.date, evidence: Sequence[EvidenceLine] = ()) -> bytes:
@@ -58,8 +49,14 @@ def render_xlsx(table: ReportTable, *, on: datetime.date, evidence: Sequence[Evi
     table = table.in_reader_script()
     book = Workbook()
     sheet = book.active
-    sheet.title = _("Quarter %(quarter)s") % {"quarter": table.quarter_roman}
-    columns = len(WIDTHS)
+    if table.annual:
+        sheet.title = _("The year %(year)s") % {"year": table.year}
+    else:
+        sheet.title = _("Quarter %(quarter)s") % {"quarter": table.quarter_roman}
+    widths = ANNUAL_WIDTHS if table.annual else WIDTHS
+    columns = len(widths)
+    # The figures' columns, the last of them the percent of the annual target.
+    percent_column = FIRST_FIGURE_COLUMN + len(table.figure_headers) - 1
 
     write_cell(sheet, TITLE_ROW, 1, table.title).font = Font(bold=True, size=12)
     sheet.cell(TITLE_ROW, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -67,7 +64,7 @@ def render_xlsx(table: ReportTable, *, on: datetime.date, evidence: Sequence[Evi
     sheet.row_dimensions[TITLE_ROW].height = 34
     write_cell(sheet, TITLE_ROW + 1, 1, table.centre).font = Font(italic=True)
 
-    for column, (text, width) in enumerate(zip(headers(), WIDTHS, strict=True), start=1):
+    for column, (text, width) in enumerate(zip(headers(table.annual), widths, strict=True), start=1):
         cell = write_cell(sheet, HEADER_ROW, column, text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -86,17 +83,14 @@ def render_xlsx(table: ReportTable, *, on: datetime.date, evidence: Sequence[Evi
                 sheet.cell(row_number, column).fill = SECTION_FILL
                 sheet.cell(row_number, column).border = BORDER
             continue
-        figures = row.kind == FIGURES
+        *numbers, percent = row.figure_cells(table.annual)
         values = [
             row.number,
             row.activity,
             row.unit,
-            row.annual_target if figures else None,
-            row.quarter_target if figures else None,
-            row.done_in_quarter if figures else None,
-            row.done_to_date if figures else None,
+            *numbers,
             # A fraction shown as a percentage: Excel computes with it like any number.
-            row.percent / 100 if figures and row.percent is not None else None,
+            percent / 100 if row.kind == FIGURES and percent is not None else None,
             row.responsible,
             row.note,
         ]
@@ -104,9 +98,9 @@ def render_xlsx(table: ReportTable, *, on: datetime.date, evidence: Sequence[Evi
             cell = write_cell(sheet, row_number, column, value)
             cell.border = BORDER
             cell.alignment = WRAP
-            if 4 <= column <= 7:
+            if FIRST_FIGURE_COLUMN <= column < percent_column:
                 cell.number_format = "#,##0"
-        sheet.cell(row_number, PERCENT_COLUMN).number_format = "0.0%"
+        sheet.cell(row_number, percent_column).number_format = "0.0%"
         sheet.cell(row_number, 2).alignment = Alignment(wrap_text=True, vertical="top", indent=2 * row.level)
 
     row_number += 2
@@ -123,11 +117,32 @@ def render_xlsx(table: ReportTable, *, on: datetime.date, evidence: Sequence[Evi
     sheet.print_options.gridLines = False
     sheet.oddFooter.right.text = _("Page &P of &N")
 
-    _evidence_sheet(book, evidence)
+    if table.annual:
+        _summary_sheet(book, table)
+    else:
+        _evidence_sheet(book, evidence)
 
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _summary_sheet(book: Workbook, table: ReportTable) -> None:
+    """The annual report's summary: each section's indicators by status, and those not done."""
+    sheet = book.create_sheet(_("Summary"))
+    for column, width in enumerate([10, 40, 10, 70], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    row = 1
+    for summary in table.section_summaries():
+        write_cell(sheet, row, 1, f"{summary.number}. {summary.title}").font = Font(bold=True)
+        row += 1
+        for label, count in summary.counts:
+            write_cell(sheet, row, 2, label)
+            write_cell(sheet, row, 3, count)
+            row += 1
+        write_cell(sheet, row, 2, _("Not done"))
+        write_cell(sheet, row, 4, ", ".join(summary.not_done) or "–").alignment = WRAP
+        row += 2
 
 
 EVIDENCE_WIDTHS = [7, 50, 8, 34, 40, 14, 10, 17]

@@ -19,6 +19,7 @@ from services.access import access_for
 
 from ..approval import AlreadyApproved, do_approve_plan
 from ..clock import today
+from ..deadlines import WHOLE_YEAR
 from ..models import Plan
 from ..next_year import NextYearRefused, do_create_next_year_plan
 from ..plan_pages import amendments_of, next_year_preview, plan_amendments, year_view_rows
@@ -45,6 +46,10 @@ def plan_page(request: HttpRequest, plan: int) -> HttpResponse:
             "may_approve": access.can_approve_plan(plan_obj),
             "may_copy": access.can_create_next_plan(plan_obj),
             "year_url": reverse("plans:plan-year", kwargs={"plan": plan_obj.pk}),
+            # Its page says when it opens, until the fourth quarter is over.
+            "annual_report_url": None
+            if plan_obj.is_template
+            else reverse("reports:detail", kwargs={"plan_id": plan_obj.pk, "quarter": WHOLE_YEAR}),
             "dashboard_url": reverse("plans:centre-dashboard")
             + f"?centre={plan_obj.organization_id}&year={plan_obj.year}",
         },

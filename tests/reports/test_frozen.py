@@ -40,7 +40,7 @@ def _v1() -> dict:
 
 def test_a_table_is_stored_with_its_format_version(plan_2024):
     stored = build_table(plan_2024, 1).to_json()
-    assert stored["format"] == FORMAT == 2
+    assert stored["format"] == FORMAT == 3
     assert set(stored["rows"][0]) == set(ROW_KEYS)
 
 

@@ -18,8 +18,12 @@ def test_fourth_quarter_is_due_in_january_of_the_next_year():
 
 
 def test_quarter_outside_one_to_four_is_refused():
-    with pytest.raises(ValueError):
-        rules.due_date(2024, 5, 5)
+    # 5 is the whole year (plans.deadlines.WHOLE_YEAR): the annual report, tested in test_annual.
+    for period in (0, 6):
+        with pytest.raises(ValueError):
+            rules.due_date(2024, period, 5)
+        with pytest.raises(ValueError):
+            rules.sendable_from(2024, period)
 
 
 def test_sent_by_the_due_day_is_on_time_and_after_it_late():

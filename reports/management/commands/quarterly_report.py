@@ -1,4 +1,5 @@
-"""`manage.py quarterly_report`: a centre's quarterly report as PDF or XLSX, or every centre's in a folder.
+"""`manage.py quarterly_report`: a centre's quarterly report (or, `--annual`, its annual report) as PDF
+or XLSX, or every centre's in a folder.
 
 Files in a folder are named by reports.filenames (Latin letters, the centre's id, sent version or
 draft), the names the downloads carry. An existing file is never overwritten: a named --output
@@ -14,10 +15,11 @@ from django.db.models import Q
 from django.utils import translation
 
 from akm_plan.params import parse_int
-from evidence.selectors import quarter_evidence, version_evidence
 from plans.clock import today
+from plans.deadlines import WHOLE_YEAR
 from plans.models import Plan
-from plans.plan_pages import quarter_amendments
+from reports import rules
+from reports.annexes import report_amendments, report_evidence
 from reports.consolidated import current_consolidated
 from reports.consolidated_files import (
     consolidated_filename,
@@ -43,7 +45,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
+        period = parser.add_mutually_exclusive_group(required=True)
+        period.add_argument("--quarter", type=int, choices=[1, 2, 3, 4])
+        period.add_argument(
+            "--annual", action="store_true", help="The annual report (the whole year) instead of a quarter's."
+        )
         parser.add_argument("--centre", help="The centre's name as stored, or its id.")
         parser.add_argument("--under", help="Only the centres directly under this one (name or id).")
         parser.add_argument("--format", dest="file_format", choices=["pdf", "xlsx"], default="pdf")
@@ -64,7 +70,7 @@ class Command(BaseCommand):
         self,
         *args,
         year: int,
-        quarter: int,
+        quarter: int | None,
         centre: str | None,
         under: str | None,
         file_format: str,
@@ -72,8 +78,17 @@ class Command(BaseCommand):
         language: str,
         consolidated: bool = False,
         include_drafts: bool = False,
+        annual: bool = False,
         **options,
     ) -> None:
+        quarter = WHOLE_YEAR if annual else quarter
+        if quarter is None:
+            raise CommandError("Give --quarter or --annual.")
+        if annual and today() < rules.sendable_from(year, WHOLE_YEAR):
+            raise CommandError(
+                f"The annual report on {year} opens once the fourth quarter is over, "
+                f"on {rules.sendable_from(year, WHOLE_YEAR):%d.%m.%Y}."
+            )
         if consolidated:
             self._consolidated(year, quarter, centre, file_format, Path(output), language, include_drafts)
             return
@@ -123,11 +138,11 @@ class Command(BaseCommand):
         if file_format == "pdf":
             if version is not None:
                 return bytes(version.pdf), number
-            evidence = quarter_evidence(plan, quarter, thumbnails=True)
-            amendments = quarter_amendments(plan, quarter)
+            evidence = report_evidence(plan, quarter, thumbnails=True)
+            amendments = report_amendments(plan, quarter)
             return render_pdf(table, on=today(), draft=True, evidence=evidence, amendments=amendments), number
         # The same evidence sheet as the download's: as sent, or as the files stand.
-        evidence = quarter_evidence(plan, quarter) if version is None else version_evidence(version)
+        evidence = report_evidence(plan, quarter, version=version)
         on = today() if version is None else version.submitted_on
         return render_xlsx(table, on=on, evidence=evidence), number
 
