@@ -66,11 +66,15 @@ INSTALLED_APPS = [
     "simple_history",
     # django-axes, named for people in the admin's index (services.apps).
     "services.apps.AxesConfig",
+    "common",
     "services",
     "plans",
     "reports",
     "notices",
     "evidence",
+    # The project itself (backup, restore) and the demo, above every app they use.
+    "akm_plan",
+    "demo",
     # The task queue (README, "Notices"): its worker delivers notices and runs the reminders.
     "huey.contrib.djhuey",
 ]
@@ -170,7 +174,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Uzbek (Latin) first; Django's "uz" locale is Uzbek in Latin script. Uzbek Cyrillic is "uz-cyrl"
-# (locale folder uz_Cyrl), made from the Latin by akm_plan.cyrillic (README, "Uzbek Cyrillic").
+# (locale folder uz_Cyrl), made from the Latin by common.cyrillic (README, "Uzbek Cyrillic").
 LANGUAGE_CODE = "uz"
 LANGUAGES = [
     ("uz", "Oʻzbekcha"),

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps
 from pypdf import PdfReader
 
-from akm_plan.text import clean_text
+from common.text import clean_text
 
 from .models import NAME_MAX_LENGTH, Kind
 

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from akm_plan.params import int_param
+from common.params import int_param
 from services.access import access_for
 
 from . import telegram

@@ -19,8 +19,8 @@ from import_export.resources import Resource
 from import_export.results import Result
 from simple_history.admin import SimpleHistoryAdmin
 
-from akm_plan.cyrillic import to_cyrillic
-from akm_plan.sheet_reader import SheetRefused
+from common.cyrillic import to_cyrillic
+from common.sheet_reader import SheetRefused
 from services.access import access_for
 from services.admin_doors import CentreDoorsAdmin, CentreDoorsInline
 
@@ -96,7 +96,7 @@ class AllOrNothingImportMixin(ImportExportMixin):
     its message only: the traceback goes to the server's log, not to the page.
     """
 
-    formats = FORMATS  # read and written by akm_plan.sheet_reader and sheet_writer
+    formats = FORMATS  # read and written by common.sheet_reader and sheet_writer
     export_form_class = ExportForm
     import_template_name = "admin/plans/import.html"
 

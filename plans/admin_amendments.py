@@ -9,7 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from akm_plan.text import CleanCharField
+from common.text import CleanCharField
 
 from .approval import is_amendable, record_added, record_changed, record_removed
 

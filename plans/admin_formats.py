@@ -2,7 +2,7 @@
 
 django-import-export reads XLSX through openpyxl with the sheet's declared dimension and CSV
 with no limit, and writes text that a spreadsheet runs as a formula. These formats read through
-akm_plan.sheet_reader and write through akm_plan.sheet_writer instead, so the admin holds to
+common.sheet_reader and write through common.sheet_writer instead, so the admin holds to
 the same limits and the same "text is text" as every other file of the app.
 """
 
@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from akm_plan.sheet_reader import Rows, SheetRefused, read_csv, read_xlsx
-from akm_plan.sheet_writer import csv_cell, write_row
+from common.sheet_reader import Rows, SheetRefused, read_csv, read_xlsx
+from common.sheet_writer import csv_cell, write_row
 
 # Widest column of an export, in characters; longer text wraps when the reader widens it.
 MAX_WIDTH = 60

@@ -3,7 +3,7 @@
 `shown(text)` is the one place: the template filter `script` (plans.templatetags.script) and the
 report's table (reports.tables.ReportTable.in_reader_script) call it. The Cyrillic is an
 administrator's correction (CyrillicText) where one is stored for that exact text, else
-akm_plan.cyrillic.to_cyrillic. The corrections are read once per request (one query, and only when
+common.cyrillic.to_cyrillic. The corrections are read once per request (one query, and only when
 the reader reads Cyrillic), and outside a request (the task queue's worker) again when a minute
 old, or when `fresh_corrections` says so.
 """
@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from django.core.signals import request_finished, request_started
 from django.utils import translation
 
-from akm_plan.cyrillic import to_cyrillic
+from common.cyrillic import to_cyrillic
 
 CYRILLIC = "uz-cyrl"
 # The corrections read, and when (time.monotonic()).

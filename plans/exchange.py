@@ -17,8 +17,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from akm_plan.sheet_reader import SheetRefused, check_file_size, read_xlsx
-from akm_plan.sheet_writer import write_row
+from common.sheet_reader import SheetRefused, check_file_size, read_xlsx
+from common.sheet_writer import write_row
 from services.models import Organization, Service
 
 from .models import Deadline, Indicator, Plan, PlanItem, Section, Unit

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from akm_plan.text import CleanCharField
+from common.text import CleanCharField
 
 from .entry import Conflict, SubmittedRow
 from .selectors import EntryFormRow

@@ -561,7 +561,7 @@ class MonthEvent(models.Model):
 
 
 class CyrillicText(models.Model):
-    """The Cyrillic of a text of the plan where the automatic reading (akm_plan.cyrillic) is wrong.
+    """The Cyrillic of a text of the plan where the automatic reading (common.cyrillic) is wrong.
 
     Keyed by the Latin text itself, so one correction serves every field that holds that text (a
     unit, a service's name, an item's title) and stops applying when the Latin is changed.

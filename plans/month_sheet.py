@@ -8,8 +8,8 @@ and a signed digest of the ids and downloaded values. Protection in Excel is no 
 signature is what refuses a sheet whose structure was changed: a row added, removed, moved or
 given another id, or a downloaded value edited.
 
-Writing goes through akm_plan.sheet_writer (text is text, never a formula), reading through
-akm_plan.sheet_reader (limits on size and unpacking). What a sheet asks for is checked and
+Writing goes through common.sheet_writer (text is text, never a formula), reading through
+common.sheet_reader (limits on size and unpacking). What a sheet asks for is checked and
 saved by the same form and action as the entry page (plans.forms.MonthEntryForm,
 plans.entry.do_save_month); nothing here writes to the database.
 """
@@ -28,8 +28,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
-from akm_plan.sheet_reader import Rows, SheetRefused, read_xlsx
-from akm_plan.sheet_writer import sheet_text, write_cell, write_row
+from common.sheet_reader import Rows, SheetRefused, read_xlsx
+from common.sheet_writer import sheet_text, write_cell, write_row
 
 from .cyrillic import shown
 from .entry import SubmittedRow

@@ -9,7 +9,7 @@ centre already has a plan for the year is asked by the writer.
 The checks: every key of the format, each of its type (a list of service names, not a text; a
 true/false, not "false"); no unknown keys (a misspelt key would be ignored without a word);
 text as long as the model's field holds (text fields of no length: TEXT_LIMIT, which fits an
-XLSX cell), cleaned by akm_plan.text.clean_text, a NUL refused; years and targets in range;
+XLSX cell), cleaned by common.text.clean_text, a NUL refused; years and targets in range;
 item numbers unique; a parent named before its sub-items and not itself a sub-item; a
 parent without figures of its own; indicator labels unique within their item; deadlines the
 deadline reader understands; the services of an item among the centre's listed at the top.
@@ -23,7 +23,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from akm_plan.text import NUL, NUL_MESSAGE, clean_text
+from common.text import NUL, NUL_MESSAGE, clean_text
 from services.models import Organization, Service
 
 from .deadlines import DeadlineError, Window, parse_deadline

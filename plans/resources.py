@@ -22,7 +22,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import ModelInstanceLoader
 
-from akm_plan.text import NUL, NUL_MESSAGE, clean_text
+from common.text import NUL, NUL_MESSAGE, clean_text
 from services.access import Access
 from services.models import Organization, Service
 
@@ -50,7 +50,7 @@ def parse_whole_number(value: object) -> int:
 
 def cell_text(value: object) -> str:
     """A cell as text: a number typed as 12 or 12.0 in a spreadsheet reads as "12"; the text
-    cleaned (akm_plan.text.clean_text), a NUL refused."""
+    cleaned (common.text.clean_text), a NUL refused."""
     return cell_words(value).strip()
 
 
@@ -68,7 +68,7 @@ def cell_words(value: object) -> str:
 
 class TextWidget(widgets.CharWidget):
     """Text as people typed it elsewhere: cleaned, a NUL refused, at most `max_length` characters
-    (the files go through akm_plan.sheet_reader, which does the same; a dataset built in code
+    (the files go through common.sheet_reader, which does the same; a dataset built in code
     may not)."""
 
     def __init__(self, *, max_length: int | None = None, **kwargs) -> None:

@@ -3,7 +3,7 @@
 People write o‘, g‘ and the tutuq belgisi with `'`, `‘` (U+2018), `’` (U+2019), `ʻ` (U+02BB) or
 `ʼ` (U+02BC), and the plan's text mixes them too; a search for "ma'lumot" must find "ma’lumot".
 Both sides are brought to the plain `'`: the term in Python, the column in SQL (REPLACE works the
-same on SQLite and PostgreSQL). A term typed in Cyrillic is read in Latin first (akm_plan.cyrillic),
+same on SQLite and PostgreSQL). A term typed in Cyrillic is read in Latin first (common.cyrillic),
 so "масъул" finds "mas’ul" as the plan stores it.
 """
 import re
@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Replace
 
-from akm_plan.cyrillic import has_cyrillic, to_latin
+from common.cyrillic import has_cyrillic, to_latin
 
 PLAIN_APOSTROPHE = "'"
 # Every form but the plain one, each replaced by the plain one.

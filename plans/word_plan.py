@@ -39,8 +39,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from akm_plan.sheet_reader import LIMITS, SheetRefused, check_file_size
-from akm_plan.text import NUL, NUL_MESSAGE, clean_text
+from common.sheet_reader import LIMITS, SheetRefused, check_file_size
+from common.text import NUL, NUL_MESSAGE, clean_text
 
 from .deadlines import DeadlineError, parse_deadline
 from .pacing import DeadlineKind

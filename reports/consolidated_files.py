@@ -1,6 +1,6 @@
 """The consolidated report as files: the PDF in the district report's official layout (reports.pdf's
 machinery: the shipped font, our own URL fetcher, running headers by element) and the XLSX with the
-consolidated sheet and a districts × indicators sheet (akm_plan.sheet_writer)."""
+consolidated sheet and a districts × indicators sheet (common.sheet_writer)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from akm_plan.sheet_writer import write_cell
+from common.sheet_writer import write_cell
 from plans.cyrillic import shown
 
 from .consolidated import ConsolidatedTable

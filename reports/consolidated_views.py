@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from akm_plan.params import int_param
+from common.params import int_param
 from plans.clock import today
 from plans.models import Plan
 from services.access import access_for

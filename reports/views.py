@@ -16,7 +16,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from akm_plan.params import choice_param, int_param, parse_int
+from common.params import choice_param, int_param, parse_int
 from plans.clock import today
 from plans.locks import quarter_months
 from plans.models import Plan

@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from akm_plan.text import NUL, NUL_MESSAGE, clean_text
+from common.text import NUL, NUL_MESSAGE, clean_text
 from evidence.actions import freeze_for_version
 from notices import events as notices
 from plans.clock import today
@@ -39,7 +39,7 @@ COMMENT_MAX_LENGTH = 2000
 
 
 def _clean(text: str, max_length: int) -> str:
-    """Typed text as stored (akm_plan.text): cleaned, stripped, refused when it holds a NUL or is
+    """Typed text as stored (common.text): cleaned, stripped, refused when it holds a NUL or is
     too long."""
     if NUL in text:
         raise ReportError(str(NUL_MESSAGE))

@@ -1,6 +1,6 @@
 """The report as an XLSX workbook: the same table as the PDF, numbers kept as numbers, ready to print.
 
-Every cell is written by akm_plan.sheet_writer: a note or a title is text, never a formula, and
+Every cell is written by common.sheet_writer: a note or a title is text, never a formula, and
 holds only what the format can hold, so a report sent with a pasted control character opens.
 """
 
@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from akm_plan.sheet_writer import write_cell
+from common.sheet_writer import write_cell
 
 from .tables import FIGURES, SECTION, ReportTable
 from .tables import headers as table_headers

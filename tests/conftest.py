@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from plans.demo import DISTRICT, REGIONAL, SERVICES, load_demo
+from demo.district import DISTRICT, REGIONAL, SERVICES, load_demo
 from plans.models import Plan
 from services.models import Organization, Service
 

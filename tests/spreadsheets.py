@@ -78,7 +78,7 @@ resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 import django
 django.setup()
 from importlib import import_module
-from akm_plan.sheet_reader import SheetRefused
+from common.sheet_reader import SheetRefused
 module, name = sys.argv[1].split(":")
 read = getattr(import_module(module), name)
 if isinstance(read, type):  # an import-export format: what the admin calls on an upload

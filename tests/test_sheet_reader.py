@@ -1,9 +1,9 @@
-"""The one spreadsheet reader (akm_plan.sheet_reader): hostile files refused or read within limits."""
+"""The one spreadsheet reader (common.sheet_reader): hostile files refused or read within limits."""
 
 import pytest
 from django.utils import translation
 
-from akm_plan.sheet_reader import LIMITS, MB, Limits, SheetRefused, read_csv, read_xlsx
+from common.sheet_reader import LIMITS, MB, Limits, SheetRefused, read_csv, read_xlsx
 from tests.spreadsheets import (
     far_corner_xlsx,
     read_with_little_memory,
@@ -20,7 +20,7 @@ def test_the_far_corner_file_reads_as_its_real_rows_within_a_gigabyte(tmp_path):
     content = far_corner_xlsx(ROWS)
     assert len(content) < 5000
 
-    outcome = read_with_little_memory("akm_plan.sheet_reader:read_xlsx", content, tmp_path)
+    outcome = read_with_little_memory("common.sheet_reader:read_xlsx", content, tmp_path)
 
     assert outcome.get("rows") == len(ROWS), outcome
     assert outcome["seconds"] < 5
@@ -98,7 +98,7 @@ def test_entities_that_expand_without_end_are_refused(tmp_path):
     ).encode()
     content = replaced_member(xlsx_of(ROWS), "xl/worksheets/sheet1.xml", sheet)
 
-    outcome = read_with_little_memory("akm_plan.sheet_reader:read_xlsx", content, tmp_path)
+    outcome = read_with_little_memory("common.sheet_reader:read_xlsx", content, tmp_path)
 
     assert "refused" in outcome, outcome
 

@@ -1,11 +1,11 @@
-"""The one spreadsheet writer (akm_plan.sheet_writer): text is text and holds only what XLSX can."""
+"""The one spreadsheet writer (common.sheet_writer): text is text and holds only what XLSX can."""
 
 import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from akm_plan.sheet_writer import CELL_TEXT_LIMIT, csv_cell, sheet_text, write_row
+from common.sheet_writer import CELL_TEXT_LIMIT, csv_cell, sheet_text, write_row
 
 
 def written(values: list) -> list:

@@ -1,10 +1,10 @@
-"""Typed text made fit to store (akm_plan.text), and numbers read from requests (akm_plan.params)."""
+"""Typed text made fit to store (common.text), and numbers read from requests (common.params)."""
 
 import pytest
 from django.core.exceptions import BadRequest, ValidationError
 
-from akm_plan.params import int_param, parse_int
-from akm_plan.text import CleanCharField, clean_text
+from common.params import int_param, parse_int
+from common.text import CleanCharField, clean_text
 
 
 @pytest.mark.parametrize(

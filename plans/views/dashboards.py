@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.dates import MONTHS
 
-from akm_plan.params import int_param
+from common.params import int_param
 from evidence.selectors import indicator_files
 from services.access import access_for
 from services.models import Service

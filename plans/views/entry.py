@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from akm_plan.params import int_param
+from common.params import int_param
 from evidence.selectors import evidence_counts, indicator_events
 from services.access import Access, access_for
 from services.models import Organization, Service

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from akm_plan.sheet_reader import LIMITS, SheetRefused
+from common.sheet_reader import LIMITS, SheetRefused
 from services.access import access_for
 from services.models import Service
 

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.dates import MONTHS
 from django.views.decorators.http import require_GET
 
-from akm_plan.params import choice_param, int_param
+from common.params import choice_param, int_param
 from services.access import access_for
 from services.models import Organization
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from akm_plan.params import int_param, parse_int
+from common.params import int_param, parse_int
 from services.access import access_for
 from services.models import Organization
 

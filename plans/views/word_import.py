@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from akm_plan.sheet_reader import LIMITS
+from common.sheet_reader import LIMITS
 from reports.filenames import content_disposition, slug
 from reports.plan_document import plan_document, plan_docx, plan_pdf
 from services.access import access_for

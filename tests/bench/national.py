@@ -2,7 +2,7 @@
 
 Builds a synthetic country: BENCH_REGIONS regions (default 14) of 13–15 district centres each, every
 district with the 2024 plan's structure linked to its region's template and a whole year of monthly
-figures (the demo's generator, plans.demo_region, so that districts keep different paces); the first
+figures (the demo's generator, demo.region, so that districts keep different paces); the first
 region's districts have sent their fourth-quarter reports, all but two. Measures, as the people who
 use them, the floor page, the regional dashboard, the national dashboard, and the consolidated
 report's page, PDF and XLSX for the first region (15 districts), first with that one region loaded
@@ -55,7 +55,7 @@ class Country:
 
         from django.contrib.auth import get_user_model
 
-        from plans.demo_region import copy_structure
+        from demo.region import copy_structure
         from plans.exchange import import_plan
         from plans.models import Plan
         from services.models import Membership, Organization
@@ -89,7 +89,7 @@ class Country:
     def add_regions(self, count: int) -> None:
         from django.db import transaction
 
-        from plans.demo_region import generate_district
+        from demo.region import generate_district
         from plans.models import Plan
         from plans.template_send import send
         from services.models import Membership, Organization

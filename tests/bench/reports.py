@@ -64,8 +64,8 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import translation
 
+    from demo.district import DISTRICT, load_demo
     from plans.clock import today
-    from plans.demo import DISTRICT, load_demo
     from plans.models import Plan
     from reports.fetcher import STATIC_ORIGIN, StaticFilesFetcher
     from reports.pdf import _ReportHTML, _stylesheet, report_html

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from plans.demo import load_demo
-from plans.demo_region import GENERATED
+from demo.district import load_demo
+from demo.region import GENERATED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

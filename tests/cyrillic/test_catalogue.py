@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from akm_plan.cyrillic import to_cyrillic
-from akm_plan.cyrillic_catalogue import Corrections, catalogues, parse_po, transliterated
+from common.cyrillic import to_cyrillic
+from common.cyrillic_catalogue import Corrections, catalogues, parse_po, transliterated
 
 BASE = Path(settings.BASE_DIR)
 MADE, CORRECTIONS = catalogues(BASE)

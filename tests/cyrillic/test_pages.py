@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from akm_plan.cyrillic import KEPT_LATIN, to_cyrillic
+from common.cyrillic import KEPT_LATIN, to_cyrillic
 from plans.models import CyrillicText, PlanItem
 from plans.search import search_numbered
 from reports.pdf import render_pdf
@@ -22,7 +22,7 @@ from reports.xlsx import render_xlsx
 pytestmark = pytest.mark.django_db
 ON = datetime.date(2024, 4, 3)
 
-# Latin words a Cyrillic page may hold: people's login names, technical words (akm_plan.cyrillic
+# Latin words a Cyrillic page may hold: people's login names, technical words (common.cyrillic
 # KEPT_LATIN), Roman numerals.
 ALLOWED = {word.lower() for word in KEPT_LATIN} | {"i", "ii", "iii", "iv", "v"}
 
@@ -255,7 +255,7 @@ def test_the_national_dashboard_in_cyrillic_has_no_latin_uzbek_left(client, demo
     and a region without a plan."""
     from django.contrib.auth import get_user_model
 
-    from plans.demo import load_demo
+    from demo.district import load_demo
     from services.models import Organization
 
     load_demo(password="demo-password", region=True)

@@ -1,9 +1,9 @@
-"""akm_plan.cyrillic on a word list whose Cyrillic spelling is known (words.tsv beside this file)."""
+"""common.cyrillic on a word list whose Cyrillic spelling is known (words.tsv beside this file)."""
 from pathlib import Path
 
 import pytest
 
-from akm_plan.cyrillic import has_cyrillic, to_cyrillic, to_latin
+from common.cyrillic import has_cyrillic, to_cyrillic, to_latin
 
 WORDS = [
     tuple(line.rstrip("\n").split("\t"))

@@ -446,7 +446,7 @@ def history_of_cells(
 
 
 def service_ids(database_url: str) -> dict[str, int]:
-    from plans.demo import DISTRICT, SERVICES
+    from demo.district import DISTRICT, SERVICES
 
     connection = connect(database_url)
     with connection, connection.cursor() as cursor:

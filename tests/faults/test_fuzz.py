@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from akm_plan.sheet_writer import write_row
-from akm_plan.text import clean_text
-from plans.demo import PLAN_FILE
+from common.sheet_writer import write_row
+from common.text import clean_text
+from demo.district import PLAN_FILE
 from plans.exchange import PlanImportError, import_plan, plan_to_dict, plan_to_xlsx, read_plan_upload
 from plans.forms import MAX_VALUE, WholeNumberField
 from plans.models import Actual, Deadline, Indicator, MonthEvent, Plan, PlanItem, Section, Target, Unit
@@ -127,7 +127,7 @@ def defect(draw, own: list[int], foreign: list[int]) -> dict[str, str]:
         return {
             f"value-{pk}": "1",
             f"note-{pk}": draw(
-                # Too long once cleaned: the limit counts what is stored (akm_plan.text).
+                # Too long once cleaned: the limit counts what is stored (common.text).
                 st.text(min_size=501, max_size=700).filter(lambda text: len(clean_text(text).strip()) > 500)
             ),
         }

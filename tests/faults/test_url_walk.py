@@ -273,7 +273,7 @@ def test_no_url_answers_500_to_out_of_range_arguments(role, demo, arguments):
     assert statuses["plans:entry"] in ({302} if role == "anonymous" else {403, 404})
 
 
-# Every number a page reads from its query string (akm_plan.params).
+# Every number a page reads from its query string (common.params).
 QUERY_NUMBERS = ("centre", "year", "month", "section", "service", "quarter")
 # Digits that str.isdigit() accepts and int() refuses or reads; and more digits than int() takes.
 JUNK_NUMBERS = ["²", "٣", "1²", "-1", "1e3", "0x10", " ", "9" * 5000]

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
-from plans.demo import PLAN_FILE
+from demo.district import PLAN_FILE
 from plans.exchange import (
     PlanImportError,
     import_plan,

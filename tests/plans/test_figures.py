@@ -69,7 +69,7 @@ def test_figures_of_several_plans_are_each_plans_own_in_six_queries(
 ):
     import json
 
-    from plans.demo import PLAN_FILE
+    from demo.district import PLAN_FILE
     from plans.exchange import import_plan
     from services.models import Organization
 

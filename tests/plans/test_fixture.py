@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from plans.demo import PLAN_FILE
+from demo.district import PLAN_FILE
 from plans.models import Actual, Indicator, PlanItem
 
 pytestmark = pytest.mark.django_db

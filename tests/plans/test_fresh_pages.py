@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from plans.demo import PLAN_FILE
+from demo.district import PLAN_FILE
 from plans.exchange import import_plan
 from plans.models import Actual, Deadline, Indicator, PlanItem, Section, Unit
 from services.models import Organization

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from akm_plan.sheet_reader import LIMITS, SheetRefused, read_csv, read_xlsx
+from common.sheet_reader import LIMITS, SheetRefused, read_csv, read_xlsx
 from plans.admin_formats import FORMATS
 from plans.models import Actual, Indicator, PlanItem, Target
 from plans.resources import ActualResource, IndicatorResource

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from demo.district import REGIONAL, load_demo
+from demo.region import GENERATED, copy_structure, generate_district
 from plans.aggregation import over_centres
-from plans.demo import REGIONAL, load_demo
-from plans.demo_region import GENERATED, copy_structure, generate_district
 from plans.figures import indicator_figures
 from plans.models import Actual, Indicator, MonthCompletion, Plan
 from plans.pacing import Status

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from docx import Document
 from pypdf import PdfReader
 
-from plans.demo import PLAN_FILE
+from demo.district import PLAN_FILE
 from plans.exchange import plan_to_dict
 from plans.locks import MonthState
 from plans.models import Deadline, Indicator, Plan, PlanItem, Section, Target

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from plans.demo import load_demo
-from plans.demo_region import GENERATED
+from demo.district import load_demo
+from demo.region import GENERATED
 from reports.rules import Punctuality
 
 pytestmark = pytest.mark.django_db

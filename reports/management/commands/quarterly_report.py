@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.utils import translation
 
-from akm_plan.params import parse_int
+from common.params import parse_int
 from plans.clock import today
 from plans.deadlines import WHOLE_YEAR
 from plans.models import Plan

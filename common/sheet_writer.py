@@ -32,7 +32,7 @@ _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 
 def sheet_text(text: str) -> str:
     """The text as an XLSX cell can hold it: Word's breaks as newlines, other control characters
-    and NUL dropped (see akm_plan.text.clean_text), cut at Excel's 32,767 characters."""
+    and NUL dropped (see common.text.clean_text), cut at Excel's 32,767 characters."""
     return _UNWRITABLE.sub("", clean_text(text))[:CELL_TEXT_LIMIT]
 
 

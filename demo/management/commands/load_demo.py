@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from plans.demo import load_demo
+from demo.district import load_demo
 
 
 class Command(BaseCommand):

@@ -24,14 +24,15 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from plans import clock
+from plans.models import Actual, Deadline, Indicator, MonthCompletion, Plan, PlanItem, Section, Target
+from plans.pacing import expected_amount, quarter_targets
 from reports.models import Report
 from reports.tables import build_table
 from reports.workflow import do_accept, do_return, do_save_notes, do_submit
 from services.models import Membership, Organization, Service
 
-from . import clock
-from .models import Actual, Deadline, Indicator, MonthCompletion, Plan, PlanItem, Section, Target
-from .pacing import expected_amount, quarter_targets
+from .people import SERVICES, demo_group
 
 YEAR = 2024
 
@@ -203,8 +204,6 @@ def generate_district(
     its first `months` months: about `pace` of what the pace expects, drawn from a generator seeded
     by `seed` (the same figures every time). Every service of the centre completed those months
     (marked by `by`, its director)."""
-    from .demo import SERVICES
-
     Service.objects.bulk_create(
         Service(organization=centre, name=name, order=order)
         for order, (_short, name) in enumerate(SERVICES, 1)
@@ -256,13 +255,11 @@ def generate_district(
 
 
 def _director(district: GeneratedDistrict, centre: Organization, password_hash: str):
-    from .demo import _demo_group
-
     user, created = get_user_model().objects.get_or_create(
         username=district.username, defaults={"first_name": district.director, "password": password_hash}
     )
     if created:
-        user.groups.add(_demo_group())
+        user.groups.add(demo_group())
     Membership.objects.get_or_create(user=user, organization=centre, role=Membership.Role.MANAGER)
     return user
 

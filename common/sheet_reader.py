@@ -5,7 +5,7 @@ declaring the range A1:XFD1048576 made the admin's import build a billion empty 
 and a zip member of a few kilobytes can unpack to gigabytes. So, before openpyxl parses
 anything, the file's size and the unpacked sizes of its members are checked; then the first
 sheet is read in read-only mode, ignoring its declared dimension, row by row and never past
-LIMITS.columns + 1 columns. Every text value is cleaned (akm_plan.text.clean_text) and a NUL is
+LIMITS.columns + 1 columns. Every text value is cleaned (common.text.clean_text) and a NUL is
 refused naming its cell. Whatever is refused raises SheetRefused, whose message is in the
 user's language.
 

@@ -1,10 +1,10 @@
-"""Writes the Uzbek Cyrillic catalogues from the Latin ones (akm_plan.cyrillic_catalogue)."""
+"""Writes the Uzbek Cyrillic catalogues from the Latin ones (common.cyrillic_catalogue)."""
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from akm_plan.cyrillic_catalogue import catalogues
+from common.cyrillic_catalogue import catalogues
 
 
 class Command(BaseCommand):

@@ -9,17 +9,16 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from services.accounts import DEMO_GROUP
+from plans.clock import now
+from plans.exchange import import_plan
+from plans.models import Actual, Indicator, Plan
 from services.models import Membership, Organization, Service
 
-from .clock import now
-from .demo_region import load_region
-from .exchange import import_plan
-from .models import Actual, Indicator, Plan
+from .people import SERVICES, demo_group
+from .region import load_region
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 PLAN_FILE = FIXTURES / "plan-2024.json"
@@ -34,14 +33,6 @@ DISTRICT = "Sharof Rashidov tuman axborot-kutubxona markazi"
 
 # The district centre's services in the order the plan names them, with the short name
 # used in demo usernames.
-SERVICES = [
-    ("bibliografiya", "Axborot-bibliografiya xizmati"),
-    ("abonement", "Abonement va foydalanuvchilarga xizmat ko‘rsatish xizmati"),
-    ("akt", "Axborot-kommunikatsiya texnologiyalari va raqamlashtirish xizmati"),
-    ("fond", "Axborot-kutubxona fondlarini saqlash, butlash va ularga ishlov berish xizmati"),
-    ("madaniyat", "Madaniy-ma’rifiy va yoshlar bilan ishlash mutaxassisi"),
-    ("kadrlar", "Kadrlar bo‘yicha inspektor"),
-]
 
 
 @dataclass(frozen=True)
@@ -80,7 +71,7 @@ def load_demo(password: str, *, region: bool = False) -> list[str]:
     """Create what is missing of the demo; what exists is kept as it is. Returns what was done.
 
     With `region`, also the Jizzakh region's template and three more districts with generated
-    figures and reports (plans.demo_region), and the region's and the nation's accounts."""
+    figures and reports (demo.region), and the region's and the nation's accounts."""
     done: list[str] = []
     national, _ = Organization.objects.get_or_create(
         name=NATIONAL, defaults={"kind": Organization.Kind.NATIONAL}
@@ -155,7 +146,7 @@ def _ensure_superuser(password_hash: str, done: list[str]) -> None:
     if created:
         user.password = password_hash
         user.save(update_fields=["password"])
-        user.groups.add(_demo_group())
+        user.groups.add(demo_group())
         done.append("created admin")
 
 
@@ -168,13 +159,10 @@ def _ensure_account(account: DemoAccount, password_hash: str, done: list[str]) -
         return
     user.password = password_hash
     user.save(update_fields=["password"])
-    user.groups.add(_demo_group())
+    user.groups.add(demo_group())
     organization = Organization.objects.get(name=account.centre)
     service = organization.services.get(name=account.service) if account.service else None
     Membership.objects.create(user=user, organization=organization, service=service, role=account.role)
     done.append(f"created {account.username}")
 
 
-def _demo_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=DEMO_GROUP)
-    return group

@@ -5,7 +5,7 @@
   (django/conf/locale and the installed apps' locale/, as Django merges them) completed by
   locale_django/uz, so the admin is in Cyrillic as far as it is in Latin.
 
-Every msgstr is akm_plan.cyrillic.to_cyrillic of the Latin one, unless CORRECTIONS (a committed
+Every msgstr is common.cyrillic.to_cyrillic of the Latin one, unless CORRECTIONS (a committed
 JSON file of Latin text → Cyrillic text) holds a hand correction for that Latin text: keyed by
 the text, a correction survives new msgids and regeneration, and one whose Latin text has gone is
 reported. `manage.py cyrillic_catalogue` writes the files (`make messages` runs it, then compiles);
