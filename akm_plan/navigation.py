@@ -42,15 +42,15 @@ def _links(request: HttpRequest) -> list[Link]:
             if m.role in (Membership.Role.MANAGER, Membership.Role.REVIEWER)
         }
         if Organization.Kind.NATIONAL in kinds:
-            links.append(Link(_("National dashboard"), reverse("plans:nation-dashboard")))
+            links.append(Link(_("National dashboard"), reverse("region:nation")))
         if kinds & {Organization.Kind.NATIONAL, Organization.Kind.REGIONAL}:
-            links.append(Link(_("Region dashboard"), reverse("plans:region-dashboard")))
+            links.append(Link(_("Region dashboard"), reverse("region:dashboard")))
         links.append(Link(_("Centre dashboard"), reverse("plans:centre-dashboard")))
         links.append(Link(_("Quarterly reports"), reverse("reports:list")))
     if access.template_centres():
         year = today().year
         links.append(
-            Link(_("Template for the districts"), reverse("plans:template-choose", kwargs={"year": year}))
+            Link(_("Template for the districts"), reverse("region:template-choose", kwargs={"year": year}))
         )
     if access.is_reviewer:
         # The region follows the changes its districts make to their approved plans.

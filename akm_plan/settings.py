@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "reports",
     "notices",
     "evidence",
+    "region",
     # The project itself (backup, restore) and the demo, above every app they use.
     "akm_plan",
     "demo",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plan/", include("plans.urls")),
+    path("plan/", include("region.urls")),
     path("reports/", include("reports.urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("notices.urls")),

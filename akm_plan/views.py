@@ -53,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for m in access.memberships
         if m.role == m.Role.MANAGER
     ):
-        return redirect("plans:region-dashboard")
+        return redirect("region:dashboard")
     if access.is_reviewer:
         return redirect("reports:list")
     return render(request, "home.html")

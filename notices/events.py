@@ -1,6 +1,6 @@
 """Notices of a report that moved (sent, returned, accepted), called by the report's actions in their
 transaction: one call per action, two queries (the recipients, the insert); and of a region's plan
-template applied to its districts' plans, called by the send (plans.template_send) likewise.
+template applied to its districts' plans, called by the send (region.template_send) likewise.
 
 The report is named by its plan and quarter (or WHOLE_YEAR, the annual report) and the
 workflow's event row, so this module needs nothing of the reports app (which builds on it). The
@@ -27,7 +27,7 @@ from .kinds import Kind, event_key
 from .writing import Draft, write
 
 if TYPE_CHECKING:
-    from plans.template_send import DistrictPreview
+    from region.template_send import DistrictPreview
 
 
 def report_sent(

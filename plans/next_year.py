@@ -44,7 +44,7 @@ def refusal(plan: Plan) -> str | None:
     """Why next year's plan cannot be made from `plan`, or None when it can. Reads `plan.organization`.
 
     A centre whose regional centre has a template for next year takes the template instead: its
-    plan for that year is made when the region sends it (plans.template_send), not copied from
+    plan for that year is made when the region sends it (region.template_send), not copied from
     this year's, which would then be a plan of its own beside the template's. Sending is the
     region's (services.access.can_send_template), so the centre is told to ask for it."""
     year = plan.year + 1

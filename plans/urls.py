@@ -1,10 +1,9 @@
-"""URLs of the plan's pages: monthly entry, progress dashboards (a centre's, a region's, the nation's),
-the plan itself (approval, amendments, next year's plan, the year view), the region's template sent to
-its districts, the plan from and as a Word file."""
+"""URLs of the plan's pages: monthly entry, progress dashboards (a centre's and a service's),
+the plan itself (approval, amendments, next year's plan, the year view), the plan from and as a Word file."""
 
 from django.urls import path
 
-from .views import dashboards, entry, month_sheet, plan, regional, template_send, word_import
+from .views import dashboards, entry, month_sheet, plan, word_import
 
 app_name = "plans"
 
@@ -27,12 +26,7 @@ urlpatterns = [
     path("entry/history/<int:indicator>/", entry.history, name="entry-history"),
     path("dashboard/", dashboards.centre_dashboard, name="centre-dashboard"),
     path("dashboard/service/<int:service>/", dashboards.service_dashboard, name="service-dashboard"),
-    path("region/", regional.region_dashboard, name="region-dashboard"),
-    path("nation/", regional.nation_dashboard, name="nation-dashboard"),
     path("indicator/<int:indicator>/", dashboards.indicator_page, name="indicator"),
-    path("template/<int:year>/", template_send.choose, name="template-choose"),
-    path("template/<int:year>/preview/", template_send.preview_page, name="template-preview"),
-    path("template/<int:year>/send/", template_send.send_view, name="template-send"),
     path("import/", word_import.upload, name="word-import"),
     path("import/preview/", word_import.preview, name="word-import-preview"),
     path("<int:plan_id>/document.pdf", word_import.document_pdf, name="plan-document-pdf"),

@@ -111,7 +111,7 @@ class Access:
         return _id(centre) in self.managed_centre_ids
 
     def can_send_template(self, centre: Organization) -> bool:
-        """May send the centre's plan template to the centres directly under it (plans.template_send):
+        """May send the centre's plan template to the centres directly under it (region.template_send):
         a manager of a regional centre."""
         return self.manages(centre) and centre.kind == Organization.Kind.REGIONAL
 

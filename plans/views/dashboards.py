@@ -108,7 +108,7 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
     if centre.parent_id is not None and access.oversees(centre.parent_id):
         # The way back up to the region's dashboard, for those who read it.
         query = f"?centre={centre.parent_id}&year={plan.year}&month={month}"
-        context["region_url"] = reverse("plans:region-dashboard") + query
+        context["region_url"] = reverse("region:dashboard") + query
     context["may_import"] = access.can_import_plan(centre)
     return render(request, "plans/dashboard/centre.html", context)
 

@@ -69,7 +69,7 @@ class Country:
         self.nation = Organization.objects.create(
             name="Bench milliy kutubxona", kind=Organization.Kind.NATIONAL
         )
-        # The National Library's template: sent to each region (plans.template_send, one level up)
+        # The National Library's template: sent to each region (region.template_send, one level up)
         # to make its template, so that the national dashboard adds every indicator up.
         self.national_template = Plan.objects.create(
             organization=self.nation, year=YEAR, kind=Plan.Kind.TEMPLATE
@@ -91,7 +91,7 @@ class Country:
 
         from demo.region import generate_district
         from plans.models import Plan
-        from plans.template_send import send
+        from region.template_send import send
         from services.models import Membership, Organization
 
         for _ in range(count):
@@ -215,12 +215,12 @@ def measured(country: Country) -> list[tuple[str, Callable[[], object], int]]:
         ("Floor: login-required page on base.html (home)", get(floor, reverse("home")), RUNS),
         (
             "Regional dashboard (15 districts)",
-            get(regional, reverse("plans:region-dashboard"), centre=region.pk, **period),
+            get(regional, reverse("region:dashboard"), centre=region.pk, **period),
             RUNS,
         ),
         (
             "National dashboard (every region)",
-            get(national, reverse("plans:nation-dashboard"), centre=country.nation.pk, **period),
+            get(national, reverse("region:nation"), centre=country.nation.pk, **period),
             max(RUNS // 3, 3),
         ),
         (

@@ -3,8 +3,8 @@
 import pytest
 
 from plans.models import Indicator, Plan, PlanItem
-from plans.template_send import send
-from tests.plans.template_world import build_world
+from region.template_send import send
+from tests.region.template_world import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -120,7 +120,7 @@ def recent(demo):
 @pytest.mark.parametrize(
     ("account", "url"),
     [
-        ("viloyat", lambda demo, recent: reverse("plans:region-dashboard")),
+        ("viloyat", lambda demo, recent: reverse("region:dashboard")),
         ("direktor", lambda demo, recent: reverse("plans:plan", kwargs={"plan": demo.plan.pk})),
         ("direktor", lambda demo, recent: reverse("plans:plan-year", kwargs={"plan": demo.plan.pk})),
         ("viloyat", lambda demo, recent: reverse("reports:consolidated_list")),
@@ -265,7 +265,7 @@ def test_the_national_dashboard_in_cyrillic_has_no_latin_uzbek_left(client, demo
         kind=Organization.Kind.REGIONAL,
         parent=demo.regional.parent,
     )
-    response = cyrillic_client(client, demo.users["milliy"]).get(reverse("plans:nation-dashboard"))
+    response = cyrillic_client(client, demo.users["milliy"]).get(reverse("region:nation"))
     assert response.status_code == 200
     assert [row.has_plan for row in response.context["overview"].rows] == [True, False]
     assert response.context["overview"].rows[0].tally.returned

@@ -58,14 +58,14 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "plans:centre-dashboard":           (LOGIN,     403,       403,       200,       200,       403),
     "plans:service-dashboard":          (LOGIN,     200,       200,       200,       200,       403),
     "plans:indicator":                  (LOGIN,     200,       200,       200,       200,       403),
-    # The region's template for its districts: its managers only (tests/plans/test_template_send_views).
-    "plans:template-choose":            (LOGIN,     403,       403,       403,       403,       403),
-    "plans:template-preview":           (LOGIN,     403,       403,       403,       403,       403),
-    "plans:template-send":              (LOGIN,     405,       405,       405,       405,       405),
+    # The region's template for its districts: its managers only (tests/region/test_template_send_views).
+    "region:template-choose":            (LOGIN,     403,       403,       403,       403,       403),
+    "region:template-preview":           (LOGIN,     403,       403,       403,       403,       403),
+    "region:template-send":              (LOGIN,     405,       405,       405,       405,       405),
     # The region's dashboard: its reviewers (and managers, and the nation's reviewers: see
-    # tests/plans/test_regional.py for the matrix in and outside each subtree).
-    "plans:region-dashboard":           (LOGIN,     403,       403,       403,       200,       403),
-    "plans:nation-dashboard":           (LOGIN,     403,       403,       403,       403,       403),
+    # tests/region/test_regional.py for the matrix in and outside each subtree).
+    "region:dashboard":           (LOGIN,     403,       403,       403,       200,       403),
+    "region:nation":           (LOGIN,     403,       403,       403,       403,       403),
     "plans:word-import":                (LOGIN,     403,       403,       200,       403,       200),
     "plans:word-import-preview":        (LOGIN,     403,       403,       ELSEWHERE, 403,       ELSEWHERE),
     "plans:plan-document-pdf":          (LOGIN,     403,       403,       200,       200,       200),
@@ -132,7 +132,7 @@ CSRF_SAMPLE = [
     "plans:entry",
     "plans:entry-complete",
     "plans:entry-month-lock",
-    "plans:template-send",
+    "region:template-send",
     "plans:entry-sheet-upload",
     "plans:entry-sheet-confirm",
     "plans:plan-approve",

@@ -14,9 +14,9 @@ from notices.kinds import Channel, DeliveryState, Kind
 from notices.messages import render
 from notices.models import Delivery, Notice, Profile
 from plans.models import Plan
-from plans.template_send import send
+from region.template_send import send
 from services.models import Membership
-from tests.plans.template_world import build_world
+from tests.region.template_world import build_world
 
 from .conftest import body_of, person
 

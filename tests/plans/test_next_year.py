@@ -224,7 +224,7 @@ def test_the_region_makes_its_next_template_and_sending_it_gives_the_district_it
     """The region's own template is copied into next year like any plan; once sent, the district
     has its 2025 plan, the template's, and is told so if it tries to copy its own."""
     from demo.region import copy_structure
-    from plans.template_send import send
+    from region.template_send import send
 
     template_2024 = Plan.objects.create(organization=demo.regional, year=2024, kind=Plan.Kind.TEMPLATE)
     copy_structure(plan_2024, template_2024)

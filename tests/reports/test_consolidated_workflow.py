@@ -271,7 +271,7 @@ def test_the_downloads_read_in_a_number_of_queries_that_does_not_grow_with_distr
 
 
 def test_the_national_library_s_template_has_no_consolidated_report(region, client):
-    """It is sent to the regions (plans.template_send), not added up: not listed, its page a 404."""
+    """It is sent to the regions (region.template_send), not added up: not listed, its page a 404."""
     from plans.models import Plan
 
     national = Plan.objects.create(organization=region.national, year=2024, kind=Plan.Kind.TEMPLATE)

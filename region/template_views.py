@@ -1,7 +1,7 @@
 """The region's plan template sent to its districts: choose the districts, look at the preview, confirm.
 
 For the managers of a regional centre (services.access.can_send_template). The work is
-plans.template_send's; these pages only ask and show.
+region.template_send's; these pages only ask and show.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from common.params import int_param, parse_int
+from plans.models import Plan
 from services.access import access_for
 from services.models import Organization
 
-from ..models import Plan
-from ..template_send import SendRefused, digest, districts_of, preview, send
+from .template_send import SendRefused, digest, districts_of, preview, send
 
 
 class NoTemplate(Http404):
@@ -68,7 +68,7 @@ def choose(request: HttpRequest, year: int) -> HttpResponse:
         # Reached from the menu, which names this year: say which years have a template.
         years = Plan.objects.templates().filter(organization=missing.centre).values_list("year", flat=True)
         context = {"centre": missing.centre, "year": year, "years": sorted(years, reverse=True)}
-        return render(request, "plans/template/missing.html", context, status=404)
+        return render(request, "region/template/missing.html", context, status=404)
     districts = districts_of(template)
     plans = set(
         Plan.objects.own()
@@ -77,7 +77,7 @@ def choose(request: HttpRequest, year: int) -> HttpResponse:
     )
     return render(
         request,
-        "plans/template/choose.html",
+        "region/template/choose.html",
         {
             "template": template,
             "districts": [(district, district.pk in plans) for district in districts],
@@ -96,19 +96,19 @@ def preview_page(request: HttpRequest, year: int) -> HttpResponse:
     if not chosen:
         messages.error(request, _("Choose at least one district."))
         return redirect(
-            f"{reverse('plans:template-choose', kwargs={'year': year})}?centre={template.organization_id}"
+            f"{reverse('region:template-choose', kwargs={'year': year})}?centre={template.organization_id}"
         )
     previews = preview(template, chosen)
     return render(
         request,
-        "plans/template/preview.html",
+        "region/template/preview.html",
         {
             "template": template,
             "previews": previews,
             "chosen": chosen,
             "digest": digest(previews),
             "conflicts": any(p.conflicts for p in previews),
-            "back": f"{reverse('plans:template-choose', kwargs={'year': year})}?{_query(template, chosen)}",
+            "back": f"{reverse('region:template-choose', kwargs={'year': year})}?{_query(template, chosen)}",
         },
     )
 
@@ -118,11 +118,11 @@ def preview_page(request: HttpRequest, year: int) -> HttpResponse:
 def send_view(request: HttpRequest, year: int) -> HttpResponse:
     template = _template(request, year, request.POST)
     chosen = _chosen(request.POST, districts_of(template))
-    preview_url = f"{reverse('plans:template-preview', kwargs={'year': year})}?{_query(template, chosen)}"
+    preview_url = f"{reverse('region:template-preview', kwargs={'year': year})}?{_query(template, chosen)}"
     if not chosen:
         messages.error(request, _("Choose at least one district."))
         return redirect(
-            f"{reverse('plans:template-choose', kwargs={'year': year})}?centre={template.organization_id}"
+            f"{reverse('region:template-choose', kwargs={'year': year})}?centre={template.organization_id}"
         )
     try:
         done = send(template, chosen, request.user, expected_digest=request.POST.get("digest", ""))
@@ -150,5 +150,5 @@ def send_view(request: HttpRequest, year: int) -> HttpResponse:
         % {"n": len(done)},
     )
     return redirect(
-        f"{reverse('plans:template-choose', kwargs={'year': year})}?centre={template.organization_id}"
+        f"{reverse('region:template-choose', kwargs={'year': year})}?centre={template.organization_id}"
     )

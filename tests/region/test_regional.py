@@ -16,15 +16,15 @@ from plans.aggregation import over_centres
 from plans.figures import indicator_figures
 from plans.models import Actual, Indicator, MonthCompletion, Plan
 from plans.pacing import Status
-from plans.regional import SORTS, nation_overview, region_overview, short_name
+from region.overview import SORTS, nation_overview, region_overview, short_name
 from reports.models import Report
 from services.models import Membership, Organization, Service
 from tests.queries import assert_fixed_queries, queries_of
 
 pytestmark = pytest.mark.django_db
 
-REGION_URL = reverse("plans:region-dashboard")
-NATION_URL = reverse("plans:nation-dashboard")
+REGION_URL = reverse("region:dashboard")
+NATION_URL = reverse("region:nation")
 
 
 @pytest.fixture
@@ -325,7 +325,7 @@ def test_the_nation_dashboard_s_lines_read_in_queries_that_do_not_grow_with_regi
     """With the National Library's template sent to the regions and theirs to their districts: the
     nation's page at two regions of two districts, and at four, in the same count, one query more
     than without a template (the regions' links to it)."""
-    from plans.template_send import send
+    from region.template_send import send
 
     national = demo.regional.parent
     template = Plan.objects.create(organization=national, year=2024, kind=Plan.Kind.TEMPLATE)
@@ -358,7 +358,7 @@ def test_the_nation_adds_up_its_template_s_indicators_over_every_region_s_distri
     """The National Library's template sent one level up makes each region's template, linked to it;
     each region's sent down makes its districts' plans: the nation's line for an indicator is the
     sum of every region's line for it, and names the regions furthest behind."""
-    from plans.template_send import send
+    from region.template_send import send
 
     national = demo.regional.parent
     template = Plan.objects.create(organization=national, year=2024, kind=Plan.Kind.TEMPLATE)

@@ -14,7 +14,7 @@ from plans import template_send
 from plans.aggregation import Aggregation
 from plans.models import Actual, Indicator, Plan, PlanItem, Target, Unit
 from plans.ordering import place_by_number
-from plans.template_send import SendRefused, digest, preview, send
+from region.template_send import SendRefused, digest, preview, send
 from services.models import Service
 
 from .template_world import build_world

@@ -1,10 +1,10 @@
-"""Send a regional centre's plan template to its districts (plans.template_send), or preview it."""
+"""Send a regional centre's plan template to its districts (region.template_send), or preview it."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
-from plans.template_send import DistrictPreview, SendRefused, districts_of, preview, send
+from region.template_send import DistrictPreview, SendRefused, districts_of, preview, send
 from services.models import Organization
 
 

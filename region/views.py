@@ -10,14 +10,14 @@ from django.utils.dates import MONTHS
 from django.views.decorators.http import require_GET
 
 from common.params import choice_param, int_param
+from plans import charts
+from plans.clock import today
+from plans.cyrillic import shown
+from plans.deadlines import roman
 from services.access import access_for
 from services.models import Organization
 
-from .. import charts
-from ..clock import today
-from ..cyrillic import shown
-from ..deadlines import roman
-from ..regional import (
+from .overview import (
     DEFAULT_SORT,
     SORT_KEYS,
     SORTS,
@@ -97,7 +97,7 @@ def region_dashboard(request: HttpRequest) -> HttpResponse:
     # The way up to the nation's dashboard, for those who read it.
     parent = region.parent_id
     context["may_see_nation"] = parent is not None and access_for(request).oversees(parent)
-    return render(request, "plans/region/region.html", context)
+    return render(request, "region/region.html", context)
 
 
 @login_required
@@ -107,4 +107,4 @@ def nation_dashboard(request: HttpRequest) -> HttpResponse:
     year, month = _period(request)
     sort = choice_param(request.GET, "sort", SORTS) or DEFAULT_SORT
     overview = nation_overview(nation, year, month, sort=sort)
-    return render(request, "plans/region/nation.html", _context(overview, "nation", centres))
+    return render(request, "region/nation.html", _context(overview, "nation", centres))

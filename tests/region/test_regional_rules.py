@@ -5,7 +5,7 @@ import re
 from plans.charts import status_grid
 from plans.dashboards import Summary
 from plans.pacing import Status
-from plans.regional import overall_status, report_rank, short_name
+from region.overview import overall_status, report_rank, short_name
 from reports.rules import Punctuality
 from services.models import Organization
 

@@ -16,16 +16,15 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.urls import reverse
 
+from plans.aggregation import over_centres
+from plans.clock import today
+from plans.dashboards import DashboardRow, Summary, url_for_each
+from plans.figures import Figures, figures_of_plans, quarter_of
+from plans.models import Indicator, MonthCompletion, Plan
+from plans.pacing import Status
 from reports.models import Report
 from reports.rules import Punctuality, ReportState, due_date, punctuality
 from services.models import Organization, Service
-
-from .aggregation import over_centres
-from .clock import today
-from .dashboards import DashboardRow, Summary, url_for_each
-from .figures import Figures, figures_of_plans, quarter_of
-from .models import Indicator, MonthCompletion, Plan
-from .pacing import Status
 
 # The districts listed under each template indicator as furthest behind.
 FURTHEST_BEHIND = 3
@@ -432,7 +431,7 @@ def nation_overview(nation: Organization, year: int, month: int, *, sort: str = 
     by_region: dict[int, list[Organization]] = defaultdict(list)
     for district in districts:
         by_region[district.parent_id].append(district)
-    region_url = reverse("plans:region-dashboard")
+    region_url = reverse("region:dashboard")
     rows = []
     for region in regions:
         figures: list[Figures] = []
@@ -480,7 +479,7 @@ def nation_overview(nation: Organization, year: int, month: int, *, sort: str = 
 def _national_lines(
     nation: Organization, year: int, data: _Districts, regions: list[Organization]
 ) -> tuple[list[TemplateLine], bool]:
-    """Per indicator of the nation's template for `year` (plans.template_send sends it into the
+    """Per indicator of the nation's template for `year` (region.template_send sends it into the
     regions' templates, one level up): the total of every district whose indicator links to a
     regional template indicator linked to it, their targets' total, and the regions furthest
     behind. Two queries (the template's indicators, the regions' links to them)."""

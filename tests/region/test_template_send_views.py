@@ -13,9 +13,9 @@ from .template_world import build_world
 
 pytestmark = pytest.mark.django_db
 
-CHOOSE = reverse("plans:template-choose", kwargs={"year": 2024})
-PREVIEW = reverse("plans:template-preview", kwargs={"year": 2024})
-SEND = reverse("plans:template-send", kwargs={"year": 2024})
+CHOOSE = reverse("region:template-choose", kwargs={"year": 2024})
+PREVIEW = reverse("region:template-preview", kwargs={"year": 2024})
+SEND = reverse("region:template-send", kwargs={"year": 2024})
 
 
 @pytest.fixture
@@ -65,13 +65,13 @@ def test_anonymous_people_are_sent_to_log_in(world):
 
 def test_a_year_without_a_template_is_not_found(world):
     client = client_of(world, "viloyat-direktor")
-    response = client.get(reverse("plans:template-choose", kwargs={"year": 2025}), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("region:template-choose", kwargs={"year": 2025}), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     page = response.content.decode()
     assert "There is no 2025 template yet" in page
     assert f'href="{CHOOSE}?centre={world.region.pk}">2024</a>' in page
     query = districts_query(world)
-    assert client.get(reverse("plans:template-preview", kwargs={"year": 2025}), query).status_code == 404
+    assert client.get(reverse("region:template-preview", kwargs={"year": 2025}), query).status_code == 404
 
 
 def test_the_whole_way_choose_preview_confirm(world):

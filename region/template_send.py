@@ -37,11 +37,10 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from notices import events as notices
+from plans.models import Deadline, Indicator, Plan, PlanItem, Section
+from plans.ordering import number_key
+from plans.targets import derive_quarter_targets
 from services.models import Organization, Service
-
-from .models import Deadline, Indicator, Plan, PlanItem, Section
-from .ordering import number_key
-from .targets import derive_quarter_targets
 
 # The fields of an item the template decides, with the names the preview gives them.
 ITEM_FIELDS = {
