@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.filenames import content_disposition
 from plans.models import Indicator, Plan
 from plans.selectors import month_state_of
-from reports.filenames import content_disposition
 from services.access import access_for
 from services.models import Service
 

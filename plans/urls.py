@@ -1,5 +1,5 @@
 """URLs of the plan's pages: monthly entry, progress dashboards (a centre's and a service's),
-the plan itself (approval, amendments, next year's plan, the year view), the plan from and as a Word file."""
+the plan itself (approval, amendments, next year's plan, the year view), the plan from a Word file."""
 
 from django.urls import path
 
@@ -29,8 +29,6 @@ urlpatterns = [
     path("indicator/<int:indicator>/", dashboards.indicator_page, name="indicator"),
     path("import/", word_import.upload, name="word-import"),
     path("import/preview/", word_import.preview, name="word-import-preview"),
-    path("<int:plan_id>/document.pdf", word_import.document_pdf, name="plan-document-pdf"),
-    path("<int:plan_id>/document.docx", word_import.document_docx, name="plan-document-docx"),
     path("<int:plan>/", plan.plan_page, name="plan"),
     path("<int:plan>/approve/", plan.approve, name="plan-approve"),
     path("<int:plan>/next-year/", plan.next_year, name="next-year"),

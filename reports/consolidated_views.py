@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.filenames import content_disposition
 from common.params import int_param
 from plans.clock import today
 from plans.models import Plan
@@ -23,7 +24,6 @@ from services.models import Organization
 from . import rules
 from .consolidated import ConsolidatedTable, consolidated_page, current_consolidated
 from .consolidated_files import consolidated_filename, render_consolidated_pdf, render_consolidated_xlsx
-from .filenames import content_disposition
 from .models import Report
 from .views import NotOpenYet, refuses_early_annual, sent_version
 from .workflow import (

@@ -1,11 +1,11 @@
-"""URLs of the reports: the list, one report, its downloads, the workflow's confirmation pages and
-actions; a report's period is a quarter (`/reports/7/2/`) or the year (`/reports/7/year/`, the
-annual report), the same views for both."""
+"""URLs of the plan as its document (PDF, DOCX) and of the reports: the list, one report, its
+downloads, the workflow's confirmation pages and actions; a report's period is a quarter
+(`/reports/7/2/`) or the year (`/reports/7/year/`, the annual report), the same views for both."""
 
 from django.urls import path, register_converter
 
 from . import consolidated_views as consolidated
-from . import views
+from . import plan_document_views, views
 from .converters import PeriodConverter
 
 register_converter(PeriodConverter, "period")
@@ -13,6 +13,8 @@ register_converter(PeriodConverter, "period")
 app_name = "reports"
 
 urlpatterns = [
+    path("plan/<int:plan_id>/document.pdf", plan_document_views.document_pdf, name="plan-document-pdf"),
+    path("plan/<int:plan_id>/document.docx", plan_document_views.document_docx, name="plan-document-docx"),
     path("", views.report_list_page, name="list"),
     path("<int:plan_id>/<period:quarter>/", views.report_detail, name="detail"),
     path("<int:plan_id>/<period:quarter>/report.pdf", views.report_pdf, name="pdf"),

@@ -1,5 +1,5 @@
-"""A plan from a Word file in the browser (upload → preview with its problems → confirm), and the
-plan as its document (PDF, DOCX).
+"""A plan from a Word file in the browser (upload → preview with its problems → confirm); the plan
+as its document is reports.plan_document_views.
 
 The uploaded file waits in the person's session (database sessions) between the preview and the
 confirmation, so that mapping columns or services reads it again; confirming writes the plan
@@ -16,14 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from common.sheet_reader import LIMITS
-from reports.filenames import content_disposition, slug
-from reports.plan_document import plan_document, plan_docx, plan_pdf
 from services.access import access_for
 from services.models import Organization
 
@@ -220,39 +218,3 @@ def _posted_services(post, names: list[str]) -> dict[str, str]:
 
 def _service_map(state) -> dict[str, str]:
     return {printed: "" if value == NEW_SERVICE else value for printed, value in state["services"].items()}
-
-
-# --- The plan as a document ---------------------------------------------------------------------
-
-
-def _printable_plan(request: HttpRequest, plan_id: int) -> Plan:
-    plan = get_object_or_404(Plan.objects.own().select_related("organization"), pk=plan_id)
-    if not access_for(request).can_print_plan(plan.organization):
-        raise PermissionDenied
-    return plan
-
-
-def _filename(plan: Plan, extension: str) -> str:
-    """e.g. `sharof-rashidov-tuman-axborot-kutubxona-markazi-id7-2024-ish-rejasi.docx`."""
-    return (
-        f"{slug(plan.organization.name) or 'akm'}-id{plan.organization_id}-{plan.year}-ish-rejasi.{extension}"
-    )
-
-
-@login_required
-def document_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _printable_plan(request, plan_id)
-    response = HttpResponse(plan_pdf(plan_document(plan)), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(_filename(plan, "pdf"))
-    return response
-
-
-@login_required
-def document_docx(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _printable_plan(request, plan_id)
-    response = HttpResponse(
-        plan_docx(plan_document(plan)),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = content_disposition(_filename(plan, "docx"))
-    return response

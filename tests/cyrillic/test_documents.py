@@ -76,9 +76,9 @@ def test_the_plan_pdf_in_cyrillic(plan_2024):
 
 def test_the_plan_document_downloads_in_the_readers_script(client, demo):
     cyrillic_client(client, demo.users["direktor"])
-    docx = client.get(reverse("plans:plan-document-docx", kwargs={"plan_id": demo.plan.pk}))
+    docx = client.get(reverse("reports:plan-document-docx", kwargs={"plan_id": demo.plan.pk}))
     assert Document(io.BytesIO(docx.content)).paragraphs[0].text == "ТАСДИҚЛАЙМАН"
-    pdf = client.get(reverse("plans:plan-document-pdf", kwargs={"plan_id": demo.plan.pk}))
+    pdf = client.get(reverse("reports:plan-document-pdf", kwargs={"plan_id": demo.plan.pk}))
     assert "ТАСДИҚЛАЙМАН" in pdf_text(pdf.content)
     report = client.get(reverse("reports:docx", kwargs={"plan_id": demo.plan.pk, "quarter": 1}))
     assert "чорак" in docx_text(report.content)

@@ -68,8 +68,8 @@ EXPECTED: dict[str, tuple[object, ...]] = {
     "region:nation":           (LOGIN,     403,       403,       403,       403,       403),
     "plans:word-import":                (LOGIN,     403,       403,       200,       403,       200),
     "plans:word-import-preview":        (LOGIN,     403,       403,       ELSEWHERE, 403,       ELSEWHERE),
-    "plans:plan-document-pdf":          (LOGIN,     403,       403,       200,       200,       200),
-    "plans:plan-document-docx":         (LOGIN,     403,       403,       200,       200,       200),
+    "reports:plan-document-pdf":          (LOGIN,     403,       403,       200,       200,       200),
+    "reports:plan-document-docx":         (LOGIN,     403,       403,       200,       200,       200),
     "plans:plan":                       (LOGIN,     403,       403,       200,       200,       403),
     # The demo's plan is approved: approving it again sends back to the plan's page.
     "plans:plan-approve":               (LOGIN,     403,       403,       ELSEWHERE, ELSEWHERE, 403),

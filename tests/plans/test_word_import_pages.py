@@ -163,16 +163,16 @@ def test_staff_heads_and_reviewers_may_not_import(client, demo, account):
 
 
 def test_the_plan_document_downloads(manager, demo):
-    pdf = manager.get(reverse("plans:plan-document-pdf", kwargs={"plan_id": demo.plan.pk}))
+    pdf = manager.get(reverse("reports:plan-document-pdf", kwargs={"plan_id": demo.plan.pk}))
     assert pdf["Content-Type"] == "application/pdf"
     assert "ish-rejasi.pdf" in pdf["Content-Disposition"]
     assert "TASDIQLAYMAN" in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
-    docx = manager.get(reverse("plans:plan-document-docx", kwargs={"plan_id": demo.plan.pk}))
+    docx = manager.get(reverse("reports:plan-document-docx", kwargs={"plan_id": demo.plan.pk}))
     assert Document(io.BytesIO(docx.content)).paragraphs[0].text == "TASDIQLAYMAN"
 
 
 def test_the_plan_document_is_for_those_who_see_the_centre(client, demo):
-    url = reverse("plans:plan-document-docx", kwargs={"plan_id": demo.plan.pk})
+    url = reverse("reports:plan-document-docx", kwargs={"plan_id": demo.plan.pk})
     client.force_login(demo.users["xodim-abonement"])
     assert client.get(url).status_code == 403
     client.force_login(demo.users["viloyat"])  # the region reads its districts
@@ -180,7 +180,8 @@ def test_the_plan_document_is_for_those_who_see_the_centre(client, demo):
     other = Organization.objects.create(name="Boshqa viloyat kutubxonasi", kind="regional")
     client.force_login(demo.users["direktor"])
     elsewhere = Plan.objects.create(organization=other, year=2024)
-    assert client.get(reverse("plans:plan-document-pdf", kwargs={"plan_id": elsewhere.pk})).status_code == 403
+    url = reverse("reports:plan-document-pdf", kwargs={"plan_id": elsewhere.pk})
+    assert client.get(url).status_code == 403
 
 
 def test_the_preview_asks_the_database_as_often_for_a_small_and_a_whole_plan(manager, demo):

@@ -472,5 +472,5 @@ def test_the_downloaded_document_carries_the_approval_date(client, demo):
     moment = datetime.datetime(2024, 1, 5, 9, tzinfo=datetime.UTC)
     Plan.objects.filter(pk=demo.plan.pk).update(approved_at=moment)
     client.force_login(demo.users["direktor"])
-    response = client.get(reverse("plans:plan-document-docx", kwargs={"plan_id": demo.plan.pk}))
+    response = client.get(reverse("reports:plan-document-docx", kwargs={"plan_id": demo.plan.pk}))
     assert Document(io.BytesIO(response.content)).paragraphs[3].text == "«05» yanvar 2024-yil"

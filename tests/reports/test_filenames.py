@@ -1,4 +1,4 @@
-"""Report file names (reports.filenames): Latin, unique per centre, bounded; downloads and the command."""
+"""Report file names (common.filenames): Latin, unique per centre, bounded; downloads and the command."""
 
 import io
 
@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from common.filenames import content_disposition, report_filename, transliterate
 from plans.exchange import import_plan, plan_to_dict
-from reports.filenames import content_disposition, report_filename, transliterate
 from services.models import Organization
 
 TASHKENT = "Тошкент шаҳар ахборот-кутубхона маркази"

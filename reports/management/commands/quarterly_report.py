@@ -1,7 +1,7 @@
 """`manage.py quarterly_report`: a centre's quarterly report (or, `--annual`, its annual report) as PDF
 or XLSX, or every centre's in a folder.
 
-Files in a folder are named by reports.filenames (Latin letters, the centre's id, sent version or
+Files in a folder are named by common.filenames (Latin letters, the centre's id, sent version or
 draft), the names the downloads carry. An existing file is never overwritten: a named --output
 is refused, and in a folder the report is written under a new name (`…-copy2.pdf`) and said so.
 """
@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.utils import translation
 
+from common.filenames import report_filename
 from common.params import parse_int
 from plans.clock import today
 from plans.deadlines import WHOLE_YEAR
@@ -26,7 +27,6 @@ from reports.consolidated_files import (
     render_consolidated_pdf,
     render_consolidated_xlsx,
 )
-from reports.filenames import report_filename
 from reports.pdf import render_pdf
 from reports.selectors import current_table
 from reports.xlsx import render_xlsx

@@ -1,4 +1,4 @@
-"""Names of report files: Latin letters from any Uzbek or Russian name, the centre's id, bounded length.
+"""Names of downloaded files: Latin letters from any Uzbek or Russian name, the centre's id, bounded length.
 
 Pure functions. The same name is used by the downloads (Content-Disposition) and by the
 `quarterly_report` command, so a file keeps its name whichever way it was obtained.
