@@ -21,14 +21,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from plans.locks import quarter_months
 from plans.models import Indicator, Plan
 from plans.selectors import month_state_of
-from reports.models import ReportVersion
 from services.models import Service
 
 from .files import Refused, Stored, inspect
-from .models import EvidenceEvent, EvidenceFile, SentEvidence
+from .models import EvidenceEvent, EvidenceFile
 
 
 def evidence_storage() -> Storage:
@@ -155,11 +153,8 @@ def do_remove_file(file: EvidenceFile, *, acting_user: AbstractBaseUser) -> None
     plan = file.indicator.item.plan
     _lock_plan(plan)
     file = EvidenceFile.objects.select_for_update().get(pk=file.pk)
-    sent = list(
-        SentEvidence.objects.filter(file=file)
-        .order_by("version__number")
-        .values_list("version__number", flat=True)
-    )
+    # The versions that list it (reports.models.SentEvidence, whose PROTECT keeps the row too).
+    sent = list(file.sent_in.order_by("version__number").values_list("version__number", flat=True))
     if sent:
         raise Refused(
             _(
@@ -183,31 +178,6 @@ def do_remove_file(file: EvidenceFile, *, acting_user: AbstractBaseUser) -> None
     file.delete()
     storage = evidence_storage()
     transaction.on_commit(lambda: _delete(storage, keys))
-
-
-def freeze_for_version(version: ReportVersion, plan: Plan, quarter: int) -> int:
-    """List with a version being sent every file of the quarter's months: the version keeps the
-    list, and the files can no longer be removed. Call inside the submission's transaction."""
-    files = EvidenceFile.objects.filter(
-        indicator__item__plan=plan, month__in=list(quarter_months(quarter))
-    ).select_related("service")
-    sent = SentEvidence.objects.bulk_create(
-        SentEvidence(
-            version=version,
-            file=file,
-            indicator_id=file.indicator_id,
-            month=file.month,
-            service_name=file.service.name,
-            name=file.name,
-            kind=file.kind,
-            size=file.size,
-            uploaded_at=file.uploaded_at,
-        )
-        for file in files.order_by(
-            "indicator__item__section__order", "indicator__item__order", "indicator__order", "month", "pk"
-        )
-    )
-    return len(sent)
 
 
 def _delete(storage: Storage, keys: Sequence[str]) -> None:

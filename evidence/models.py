@@ -2,8 +2,8 @@
 
 The bytes live in the storage named "evidence" (settings.STORAGES: a folder, or an S3-compatible
 store); a row here names its key there. Every addition and removal is recorded (EvidenceEvent),
-and the files a report version was sent with are listed with it (SentEvidence), which keeps them
-from being removed.
+and the files a report version was sent with are listed with it (reports.models.SentEvidence), which
+keeps them from being removed.
 """
 
 from django.conf import settings
@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Indicator
-from reports.models import ReportVersion
 from services.models import Service
 
 
@@ -147,39 +146,3 @@ class EvidenceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.name}"
-
-
-class SentEvidence(models.Model):
-    """A file a report version was sent with, as it was listed: the version's evidence, frozen.
-    The file cannot be removed while a version lists it (PROTECT)."""
-
-    version = models.ForeignKey(
-        ReportVersion, verbose_name=_("report version"), on_delete=models.CASCADE, related_name="evidence"
-    )
-    file = models.ForeignKey(
-        EvidenceFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="sent_in"
-    )
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
-    )
-    month = models.PositiveSmallIntegerField(_("month"))
-    service_name = models.CharField(_("service"), max_length=255)
-    name = models.CharField(_("file name"), max_length=NAME_MAX_LENGTH)
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_at = models.DateTimeField(_("uploaded at"))
-
-    class Meta:
-        verbose_name = _("file of a sent report")
-        verbose_name_plural = _("files of sent reports")
-        ordering = ["version_id", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["version", "file"],
-                name="sentevidence_once_per_version",
-                violation_error_message=_("This version already lists this file."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.version} · {self.name}"

@@ -11,11 +11,10 @@ from django.utils.dates import MONTHS
 
 from plans.locks import quarter_months
 from plans.models import Indicator, Plan
-from reports.models import ReportVersion
 from services.models import Service
 
 from .actions import evidence_storage
-from .models import EvidenceEvent, EvidenceFile, Kind, SentEvidence
+from .models import EvidenceEvent, EvidenceFile
 
 
 def evidence_counts(plan: Plan, month: int, service: Service) -> dict[int, int]:
@@ -107,7 +106,7 @@ class EvidenceLine:
         return str(MONTHS[self.month])
 
 
-def _indicator_name(indicator: Indicator) -> str:
+def indicator_name(indicator: Indicator) -> str:
     return f"{indicator.item.title} · {indicator.label}" if indicator.label else indicator.item.title
 
 
@@ -125,7 +124,7 @@ def quarter_evidence(plan: Plan, quarter: int, *, thumbnails: bool = False) -> l
     return [
         EvidenceLine(
             number=file.indicator.item.number,
-            indicator=_indicator_name(file.indicator),
+            indicator=indicator_name(file.indicator),
             month=file.month,
             service=file.service.name,
             name=file.name,
@@ -146,21 +145,3 @@ def _thumbnail(key: str) -> bytes:
             return stored.read()
     except FileNotFoundError:
         return b""  # listed without its picture rather than not at all
-
-
-def version_evidence(version: ReportVersion) -> list[EvidenceLine]:
-    """The files a version was sent with, as they were listed then. One query."""
-    sent = SentEvidence.objects.filter(version=version).select_related("indicator__item").order_by("pk")
-    return [
-        EvidenceLine(
-            number=line.indicator.item.number,
-            indicator=_indicator_name(line.indicator),
-            month=line.month,
-            service=line.service_name,
-            name=line.name,
-            kind=str(Kind(line.kind).label),
-            size=line.size,
-            uploaded_at=line.uploaded_at,
-        )
-        for line in sent
-    ]

@@ -22,15 +22,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.text import NUL, NUL_MESSAGE, clean_text
-from evidence.actions import freeze_for_version
+from evidence.models import EvidenceFile
 from notices import events as notices
 from plans.clock import today
 from plans.entry import do_close_quarter, do_return_quarter, do_seal_quarter, do_unseal_quarter
+from plans.locks import quarter_months
 from plans.models import Indicator, Plan
 
 from . import rules
 from .annexes import report_amendments, report_evidence
-from .models import Report, ReportEvent, ReportNote, ReportVersion
+from .models import Report, ReportEvent, ReportNote, ReportVersion, SentEvidence
 from .pdf import render_pdf
 from .tables import ReportRow, ReportTable, build_table
 
@@ -169,7 +170,7 @@ def do_submit(plan: Plan, quarter: int, *, acting_user: AbstractBaseUser) -> Rep
     # The version keeps the list of the quarter's evidence files, which can no longer be removed
     # (the year's files are its quarterly reports').
     if not annual:
-        freeze_for_version(version, plan, quarter)
+        _freeze_evidence(version, plan, quarter)
     report.state = rules.state_after(report.state, rules.Move.SUBMIT)
     if report.first_submitted_on is None:
         report.first_submitted_on = on
@@ -326,3 +327,28 @@ def version_table(version: ReportVersion) -> ReportTable:
 def row_name(table: ReportTable, row: ReportRow) -> str:
     """How a row is named in a message (ReportTable.row_name)."""
     return table.row_name(row)
+
+
+def _freeze_evidence(version: ReportVersion, plan: Plan, quarter: int) -> int:
+    """List with a version being sent every file of the quarter's months: the version keeps the
+    list, and the files can no longer be removed. Call inside the submission's transaction."""
+    files = EvidenceFile.objects.filter(
+        indicator__item__plan=plan, month__in=list(quarter_months(quarter))
+    ).select_related("service")
+    sent = SentEvidence.objects.bulk_create(
+        SentEvidence(
+            version=version,
+            file=file,
+            indicator_id=file.indicator_id,
+            month=file.month,
+            service_name=file.service.name,
+            name=file.name,
+            kind=file.kind,
+            size=file.size,
+            uploaded_at=file.uploaded_at,
+        )
+        for file in files.order_by(
+            "indicator__item__section__order", "indicator__item__order", "indicator__order", "month", "pk"
+        )
+    )
+    return len(sent)

@@ -13,9 +13,9 @@ from PIL import Image
 
 from evidence.actions import do_add_files, do_remove_file
 from evidence.files import Refused
-from evidence.models import EvidenceEvent, EvidenceFile, SentEvidence
+from evidence.models import EvidenceEvent, EvidenceFile
 from plans.models import Indicator, PlanItem
-from reports.models import Report
+from reports.models import Report, SentEvidence
 from reports.workflow import do_return, do_submit
 from tests.reports.conftest import note_everything_behind
 
