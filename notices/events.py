@@ -11,7 +11,7 @@ told through the same audience, as kinds of their own.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
@@ -21,13 +21,10 @@ from plans.deadlines import WHOLE_YEAR
 from plans.locks import quarter_months
 from plans.models import Plan
 from plans.selectors import person_name
-from services.models import Membership
+from services.models import Membership, Organization
 
 from .kinds import Kind, event_key
 from .writing import Draft, write
-
-if TYPE_CHECKING:
-    from region.template_send import DistrictPreview
 
 
 def report_sent(
@@ -102,32 +99,42 @@ def _report_moved(
     )
 
 
+@dataclass(frozen=True)
+class TemplateChange:
+    """What a region's template did to one district's plan (region.template_send), as its
+    managers are told."""
+
+    centre: Organization
+    plan: Plan
+    new_plan: bool
+    added: int
+    changed: int
+
+
 def template_sent(
-    template: Plan, previews: Sequence[DistrictPreview], *, acting_user: AbstractBaseUser | None
+    template: Plan, changes: Sequence[TemplateChange], *, acting_user: AbstractBaseUser | None
 ) -> None:
-    """Tell the managers of each district whose plan the send created or changed what the region's
-    template did to it, linking to their plan's page; districts it left as they were are not told.
-    A query per district told (its recipients) and one insert for all."""
+    """Tell the managers of each district whose plan the send created or changed (`changes`: the
+    send leaves out those it left as they were) what the region's template did to it, linking to
+    their plan's page. A query per district told (its recipients) and one insert for all."""
     region = template.organization
     sent_at = now().strftime("%Y%m%dT%H%M%S%f")
     drafts = []
-    for preview in previews:
-        if preview.unchanged or preview.plan is None:
-            continue
-        plan_url = reverse("plans:plan", kwargs={"plan": preview.plan.pk})
+    for change in changes:
+        plan_url = reverse("plans:plan", kwargs={"plan": change.plan.pk})
         drafts.append(
             Draft(
                 kind=Kind.TEMPLATE_SENT,
-                centre=preview.district,
-                key=event_key("template", preview.plan.pk) + f"/{sent_at}",
+                centre=change.centre,
+                key=event_key("template", change.plan.pk) + f"/{sent_at}",
                 data={
                     "region": region.name,
-                    "centre": preview.district.name,
+                    "centre": change.centre.name,
                     "year": template.year,
                     "by": person_name(acting_user),
-                    "new_plan": preview.new_plan,
-                    "added": preview.added_count,
-                    "changed": preview.changed_count,
+                    "new_plan": change.new_plan,
+                    "added": change.added,
+                    "changed": change.changed,
                 },
                 link=lambda _membership, url=plan_url: url,
                 leave_out_user_id=acting_user.pk if acting_user is not None else None,

@@ -246,7 +246,18 @@ def send(
         )
     for district_preview in previews:
         _apply(template, district_preview, by)
-    notices.template_sent(template, previews, acting_user=by)
+    changes = [
+        notices.TemplateChange(
+            centre=p.district,
+            plan=p.plan,
+            new_plan=p.new_plan,
+            added=p.added_count,
+            changed=p.changed_count,
+        )
+        for p in previews
+        if not p.unchanged and p.plan is not None
+    ]
+    notices.template_sent(template, changes, acting_user=by)
     return previews
 
 

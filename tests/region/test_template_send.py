@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from plans import template_send
 from plans.aggregation import Aggregation
 from plans.models import Actual, Indicator, Plan, PlanItem, Target, Unit
 from plans.ordering import place_by_number
+from region import template_send
 from region.template_send import SendRefused, digest, preview, send
 from services.models import Service
 
