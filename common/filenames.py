@@ -1,16 +1,11 @@
-"""Names of downloaded files: Latin letters from any Uzbek or Russian name, the centre's id, bounded length.
-
-Pure functions. The same name is used by the downloads (Content-Disposition) and by the
-`quarterly_report` command, so a file keeps its name whichever way it was obtained.
-"""
+"""Names of downloaded files: Latin letters from any Uzbek or Russian name (slug), bounded length,
+and the Content-Disposition header that carries them. Pure functions."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from urllib.parse import quote
-
-from plans.deadlines import WHOLE_YEAR
 
 # Uzbek Cyrillic and Russian letters in the official Uzbek Latin spelling (1995), without the
 # apostrophes (o‘ → o, g‘ → g, ъ → nothing), which file names do not need.
@@ -57,20 +52,6 @@ def slug(text: str, limit: int = NAME_LIMIT) -> str:
         cut = words[:limit]
         words = cut.rsplit("-", 1)[0] if "-" in cut else cut
     return words
-
-
-def report_filename(
-    *, centre: str, centre_id: int, year: int, quarter: int, extension: str, version: int | None = None
-) -> str:
-    """e.g. `sharof-rashidov-tuman-axborot-kutubxona-markazi-id7-2024-q1-v2.pdf` (a draft: `-draft`;
-    the annual report, WHOLE_YEAR: `-2024-year-v1.pdf`).
-
-    The id makes the names of two centres differ even when their names read the same in Latin.
-    """
-    name = slug(centre) or "akm"
-    suffix = f"v{version}" if version else "draft"
-    period = "year" if quarter == WHOLE_YEAR else f"q{quarter}"
-    return f"{name}-id{centre_id}-{year}-{period}-{suffix}.{extension}"
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:

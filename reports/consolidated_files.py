@@ -13,12 +13,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from common.filenames import report_filename
 from common.sheet_writer import write_cell
 from plans.cyrillic import shown
 
 from .consolidated import ConsolidatedTable
 from .fetcher import STATIC_ORIGIN, StaticFilesFetcher
+from .filenames import report_filename
 from .pdf import _ReportHTML, _stylesheet, page_parts, version_line
 from .tables import FIGURES, SECTION, figure_cells, figure_headers
 from .xlsx import BORDER, HEADER_FILL, SECTION_FILL, WRAP

@@ -16,7 +16,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from common.filenames import content_disposition, report_filename
+from common.filenames import content_disposition
 from common.params import choice_param, int_param, parse_int
 from plans.clock import today
 from plans.locks import quarter_months
@@ -26,6 +26,7 @@ from services.access import access_for
 from . import rules
 from .annexes import report_amendments, report_evidence
 from .docx import render_docx
+from .filenames import report_filename
 from .models import Report, ReportVersion
 from .pdf import render_pdf
 from .selectors import (

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from common.filenames import content_disposition, report_filename, transliterate
+from common.filenames import content_disposition, transliterate
 from plans.exchange import import_plan, plan_to_dict
+from reports.filenames import report_filename
 from services.models import Organization
 
 TASHKENT = "Тошкент шаҳар ахборот-кутубхона маркази"

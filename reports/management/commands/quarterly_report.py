@@ -14,7 +14,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.utils import translation
 
-from common.filenames import report_filename
 from common.params import parse_int
 from plans.clock import today
 from plans.deadlines import WHOLE_YEAR
@@ -27,6 +26,7 @@ from reports.consolidated_files import (
     render_consolidated_pdf,
     render_consolidated_xlsx,
 )
+from reports.filenames import report_filename
 from reports.pdf import render_pdf
 from reports.selectors import current_table
 from reports.xlsx import render_xlsx
