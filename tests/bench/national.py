@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -269,7 +270,8 @@ def main() -> None:
         actuals = Actual.objects.count()
         log(f"Measuring with {scale} region(s), {country.districts} districts ({actuals} actuals)…")
         for name, run, runs in measured(country):
-            median, queries = measure(run, runs)
+            times, queries = measure(run, runs)
+            median = statistics.median(times)
             results.setdefault(name, {})[scale] = (median, queries)
             log(f"  {name}: {median:.1f} ms, {queries} queries")
 

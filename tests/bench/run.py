@@ -32,6 +32,8 @@ sys.path.insert(0, str(BASE_DIR))
 
 CENTRES = int(os.environ.get("BENCH_CENTRES", "200"))
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+# Each page's runs are taken in this many rounds over all the pages (main, take).
+ROUNDS = 3
 YEARS = (2022, 2023, 2024)
 # The plan's clock: early April 2024, so March is still open for entry and 2024 has Q1 figures.
 TODAY = date(2024, 4, 3)
@@ -293,7 +295,7 @@ def make_people(centre):
 def measure(
     run: Callable[[], object], runs: int, prepare: Callable[[], object] | None = None
 ) -> tuple[float, int]:
-    """Median milliseconds of `runs` calls (after two warm-up calls), and the queries of one;
+    """The milliseconds of `runs` calls (after two warm-up calls), and the queries of one;
     `prepare`, if given, is called before each call, untimed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -313,7 +315,7 @@ def measure(
         started = time.perf_counter()
         run()
         times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), count
+    return times, count
 
 
 def pages(centre, people) -> list[tuple[str, Callable[[], object], int, Callable[[], object] | None]]:
@@ -440,7 +442,8 @@ def sheet_upload(centre, people) -> tuple[float, int]:
         assert response.content.count(b'<tr class="row') >= SHEET_ROWS, "not every row previewed"
         return response
 
-    return measure(run, max(RUNS // 3, 5))
+    times, queries = measure(run, max(RUNS // 3, 5))
+    return statistics.median(times), queries
 
 
 class _Nothing:
@@ -469,14 +472,25 @@ def main() -> None:
     results: dict[str, dict[int, tuple[float, int]]] = {}
 
     def take(scale: int) -> None:
+        # In ROUNDS rounds over every page, each page's runs split between them: a page and the
+        # floor are then timed across the same minutes, so a spell of a busy host (this machine's
+        # medians moved by a fifth from one run to the next) weighs on both alike.
         log(f"Measuring with {scale} centre(s) of data ({Actual.objects.count()} actuals)…")
-        for name, run, runs, prepare in pages(world.centres[0], people):
-            if name.startswith("Saving"):
-                median, queries = time_post(run, runs)
-            else:
-                median, queries = measure(run, runs, prepare)
-            results.setdefault(name, {})[scale] = (median, queries)
-            log(f"  {name}: {median:.1f} ms, {queries} queries")
+        measured = pages(world.centres[0], people)
+        times: dict[str, list[float]] = {name: [] for name, *_rest in measured}
+        counts: dict[str, int] = {}
+        for _round in range(ROUNDS):
+            for name, run, runs, prepare in measured:
+                share = max(runs // ROUNDS, 2)
+                if name.startswith("Saving"):
+                    taken, counts[name] = time_post(run, share)
+                else:
+                    taken, counts[name] = measure(run, share, prepare)
+                times[name] += taken
+        for name in times:
+            median = statistics.median(times[name])
+            results.setdefault(name, {})[scale] = (median, counts[name])
+            log(f"  {name}: {median:.1f} ms, {counts[name]} queries")
 
     take(1)
     if CENTRES > 1:
@@ -503,11 +517,11 @@ def main() -> None:
     log(f"Written to {path.relative_to(BASE_DIR)}")
 
 
-def time_post(run: Callable[[bool], tuple[float, int]], runs: int) -> tuple[float, int]:
-    """Median milliseconds of the POST alone (each run first loads the form), and its queries."""
+def time_post(run: Callable[[bool], tuple[float, int]], runs: int) -> tuple[list[float], int]:
+    """The milliseconds of `runs` POSTs alone (each run first loads the form), and its queries."""
     run(False)
     _elapsed, queries = run(True)
-    return statistics.median(run(False)[0] for _ in range(runs)), queries
+    return [run(False)[0] for _ in range(runs)], queries
 
 
 def table(vendor: str, results: dict[str, dict[int, tuple[float, int]]], actuals: int) -> str:
@@ -525,7 +539,8 @@ def table(vendor: str, results: dict[str, dict[int, tuple[float, int]]], actuals
         f"Python {platform.python_version()}; {actuals} actuals at the largest scale "
         f"({len(YEARS)} years × {scales[-1]} centres of the 2024 plan's structure). "
         f"Server time in-process (django.test.Client), median of {RUNS} runs; the save median of "
-        f"{max(RUNS // 3, 5)}. Regenerate with `make bench`.",
+        f"{max(RUNS // 3, 5)}; each page's runs taken in {ROUNDS} rounds over every page, so that a page "
+        "and the floor are timed across the same minutes. Regenerate with `make bench`.",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
