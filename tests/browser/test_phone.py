@@ -1,5 +1,5 @@
 """On a 390 px phone: the entry page as compact cards with a one-line save bar; the dashboards'
-behind list as cards."""
+behind list as cards; the reviewers' report list scrolling inside its own box."""
 
 import re
 
@@ -74,3 +74,13 @@ def test_dashboard_behind_list_is_cards_without_sideways_scrolling(page, log_in,
     page.locator(".dash-big a").click()
     assert page.url.endswith("#attention")
     expect(attention.locator("h2")).to_be_in_viewport()
+
+
+def test_the_reviewers_report_list_scrolls_inside_its_box_not_the_page(page, log_in, demo):
+    page.set_viewport_size(PHONE)
+    log_in("viloyat")
+    page.goto("/reports/")
+    expect(page.locator("table.report-list").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("box => box.scrollWidth > box.clientWidth"), "the table is wider than a phone"
