@@ -208,8 +208,8 @@ class EntryPageRow:
     last_year: int | None = None
     # Set when a save asked to confirm the row's value (plans.unlikely).
     unlikely: Unlikely | None = None
-    # How many evidence files the service's figure has, and the links to its history and files;
-    # the page sets them (evidence.selectors).
+    # How many evidence files the service's figure has (evidence.selectors), and the links to its
+    # history and its files; the page sets them.
     evidence_count: int = 0
     history_url: str = ""
     evidence_url: str = ""
